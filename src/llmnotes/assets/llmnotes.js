@@ -1,0 +1,1 @@
+/* llmnotes: filters and sorting on generated pages */

@@ -1,0 +1,115 @@
+"""`llmnotes check | export | build | serve`: the knowledge base without writing a mkdocs.yml."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+DEFAULT_CONFIG = Path(__file__).with_name("default_mkdocs.yml")
+
+
+def _config_for(notes_dir: Path) -> tuple[str, dict]:
+    """The folder's own mkdocs.yml when it has one, else our packaged default pointed at it."""
+    own = notes_dir / "mkdocs.yml"
+    if own.is_file():
+        return str(own), {}
+    return str(DEFAULT_CONFIG), {"docs_dir": str(notes_dir.resolve()),
+                                 "site_dir": str(Path("site").resolve()),
+                                 "site_name": notes_dir.resolve().name or "Notes"}
+
+
+def _notes_dir_of(notes_dir: Path) -> Path:
+    """The folder holding the notes: the docs_dir of a mkdocs.yml, or the folder itself."""
+    own = notes_dir / "mkdocs.yml"
+    if own.is_file():
+        from mkdocs.config import load_config
+
+        return Path(load_config(str(own)).docs_dir)
+    return notes_dir
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .kb import KnowledgeBase
+
+    kb = KnowledgeBase.build(_notes_dir_of(Path(args.notes_dir)))
+    if args.format == "json":
+        json.dump([d.to_dict() for d in kb.diagnostics], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for d in kb.diagnostics:
+            if d.level != "info" or args.verbose:
+                print(d)
+        n = {lvl: sum(d.level == lvl for d in kb.diagnostics) for lvl in ("error", "warning", "info")}
+        print(f"{len(kb.notes)} notes: {n['error']} errors, {n['warning']} warnings", file=sys.stderr)
+    return 1 if kb.has_errors(strict=args.strict) else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import exports
+    from .kb import KnowledgeBase
+
+    kb = KnowledgeBase.build(_notes_dir_of(Path(args.notes_dir)))
+    sys.stdout.write(exports.render(kb, args.format))
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, BuildError, ConfigurationError
+
+    config_file, overrides = _config_for(Path(args.notes_dir))
+    if args.output:
+        overrides["site_dir"] = str(Path(args.output).resolve())
+    try:
+        cfg = load_config(config_file, strict=args.strict, **overrides)
+        build(cfg)
+    except (Abort, BuildError, ConfigurationError) as exc:
+        print(f"llmnotes build: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    config_file, overrides = _config_for(Path(args.notes_dir))
+    serve(config_file=config_file, dev_addr=args.dev_addr, livereload=True, **overrides)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="llmnotes", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="print every diagnostic as path:line: level: message")
+    p.add_argument("notes_dir", nargs="?", default=".")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("-v", "--verbose", action="store_true", help="also print info diagnostics")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("export", help="write entries to standard output")
+    p.add_argument("notes_dir", nargs="?", default=".")
+    p.add_argument("--format", choices=["json", "bibtex", "csl"], default="json")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("build", help="build the site of a notes folder")
+    p.add_argument("notes_dir", nargs="?", default=".")
+    p.add_argument("-o", "--output", help="site folder (default: site/ beside the config)")
+    p.add_argument("--strict", action="store_true", help="fail on warnings")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="serve a notes folder with live reload")
+    p.add_argument("notes_dir", nargs="?", default=".")
+    p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
+    p.set_defaults(func=cmd_serve)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

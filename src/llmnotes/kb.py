@@ -1,0 +1,191 @@
+"""KnowledgeBase: a notes folder → notes, entries, link graph, tags, diagnostics.
+
+Built once per build from the files themselves (MkDocs reads page 2 only after
+page 1 is rendered, so cross-note data cannot wait for page events). Knows nothing
+of MkDocs; the plugin and the CLI both feed from it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import extract
+from .loader import load_vault
+from .model import Diagnostic, Link, Note, Paper, RoadmapNode, Table, TimelineEvent, WikiLink
+from .urls import name_slug, tag_slug
+from .wikilinks import Resolver, Scan, nearest, norm, scan_note
+
+
+@dataclass
+class Concept:
+    """A name linked to but with no note of its own: its page lists every mention."""
+
+    name: str
+    slug: str
+    mentions: list[WikiLink] = field(default_factory=list)
+
+    @property
+    def page_path(self) -> str:
+        return f"concepts/{self.slug}.md"
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    notes: dict[str, Note]
+    scans: dict[str, Scan]
+    assets: list[str]
+    diagnostics: list[Diagnostic]
+    wikilinks: list[WikiLink]
+    backlinks: dict[str, list[WikiLink]]  # note path → links pointing at it
+    concepts: dict[str, Concept]  # norm(name) → concept
+    tags: dict[str, list[str]]  # tag (as first written) → note paths
+    note_tags: dict[str, list[str]]  # note path → its tags
+    events: list[TimelineEvent] = field(default_factory=list)
+    papers: list[Paper] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    roadmap: list[RoadmapNode] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def build(cls, root: Path | str, cache: dict[str, Any] | None = None) -> KnowledgeBase:
+        """Load `root` and derive everything. `cache` lets `serve` skip unchanged files."""
+        root = Path(root)
+        vault = load_vault(root, cache)
+        diags = list(vault.diagnostics)
+        notes = {n.path: n for n in vault.notes}
+        scans = {p: scan_note(n) for p, n in notes.items()}
+        resolver = Resolver(notes.values())
+        wikilinks, backlinks, concepts = _resolve_links(notes, scans, resolver, vault.assets, root, diags)
+        tags, note_tags = _collect_tags(notes, scans)
+        diags += _duplicate_titles(notes)
+        kb = cls(root=root, notes=notes, scans=scans, assets=vault.assets, diagnostics=diags,
+                 wikilinks=wikilinks, backlinks=backlinks, concepts=concepts, tags=tags, note_tags=note_tags)
+        extract.run_all(kb)
+        kb.diagnostics.sort(key=lambda d: (d.path, d.line or 0))
+        return kb
+
+    # ------------------------------------------------------------------ queries
+
+    def concept_for(self, name: str) -> Concept | None:
+        return self.concepts.get(norm(name.rstrip("@#$%^&*~!！?？。，,.;；:：、…").strip()) or norm(name))
+
+    def tag_page_path(self, tag: str) -> str:
+        return f"tags/{tag_slug(tag)}.md"
+
+    def canonical_tag(self, tag: str) -> str:
+        """Tags compare case-insensitively; the first spelling seen is shown."""
+        return self._tag_names.get(tag.casefold(), tag)
+
+    @property
+    def _tag_names(self) -> dict[str, str]:
+        return {t.casefold(): t for t in self.tags}
+
+    def has_errors(self, strict: bool = False) -> bool:
+        levels = {"error", "warning"} if strict else {"error"}
+        return any(d.level in levels for d in self.diagnostics)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _resolve_links(notes, scans, resolver: Resolver, assets: list[str], root: Path, diags: list[Diagnostic]):
+    wikilinks: list[WikiLink] = []
+    backlinks: dict[str, list[WikiLink]] = defaultdict(list)
+    concepts: dict[str, Concept] = {}
+    slugs: Counter[str] = Counter()
+    asset_by_name: dict[str, list[str]] = defaultdict(list)
+    for a in assets:
+        asset_by_name[posixpath.basename(a).casefold()].append(a)
+    for path, scan in scans.items():
+        for span in scan.spans:
+            if span.kind == "image":
+                span.url = _resolve_asset(span.url, path, assets, asset_by_name, diags, span)
+                continue
+            link = span.link
+            if link is None:
+                continue
+            wikilinks.append(link)
+            if span.kind == "mdlink":
+                hit = resolver.resolve_path(link.target, path)
+                found = [hit] if hit else resolver.candidates(posixpath.basename(link.target))
+            else:
+                found = resolver.candidates(link.target)
+            if found:
+                target = nearest(found, path)
+                if len(found) > 1:
+                    diags.append(Diagnostic("warning", path, link.source.line,
+                                            f"ambiguous link '{link.target}' matches {len(found)} notes "
+                                            f"({', '.join(sorted(found)[:4])}); using {target}"))
+                link.resolved = target
+                if target != path:
+                    backlinks[target].append(link)
+                continue
+            name = posixpath.splitext(posixpath.basename(link.target))[0] if span.kind == "mdlink" else link.target
+            name = name.rstrip("@#$%^&*~!！?？。，,.;；:：、…").strip() or name or "?"
+            key = norm(name)
+            if key not in concepts:
+                slug = name_slug(name)
+                slugs[slug] += 1
+                if slugs[slug] > 1:
+                    slug = f"{slug}-{slugs[slug]}"
+                concepts[key] = Concept(name=name, slug=slug)
+            concepts[key].mentions.append(link)
+            kind = "wiki-link" if span.kind == "wikilink" else "note link"
+            diags.append(Diagnostic("warning", path, link.source.line,
+                                    f"broken {kind} '{link.target}': no note has that name; "
+                                    f"linked to the concept page '{name}'"))
+    return wikilinks, dict(backlinks), concepts
+
+
+def _resolve_asset(url: str, from_note: str, assets: list[str], by_name, diags, span) -> str:
+    """Local images: as written when present, else by file name anywhere in the vault (Obsidian)."""
+    from urllib.parse import unquote
+
+    if "://" in url or url.startswith(("data:", "/")):
+        return url
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(from_note), unquote(url)))
+    if rel in assets:
+        return url
+    hits = by_name.get(posixpath.basename(unquote(url)).casefold())
+    if hits:
+        target = nearest(hits, from_note)
+        return posixpath.relpath(target, posixpath.dirname(from_note) or ".")
+    diags.append(Diagnostic("warning", from_note, span.line or None, f"missing local image '{unquote(url)}'"))
+    return url
+
+
+def _collect_tags(notes: dict[str, Note], scans: dict[str, Scan]):
+    first_spelling: dict[str, str] = {}
+    tags: dict[str, list[str]] = defaultdict(list)
+    note_tags: dict[str, list[str]] = {}
+    for path, note in notes.items():
+        mine: list[str] = []
+        for raw in [*note.tags, *scans[path].tags]:
+            tag = first_spelling.setdefault(raw.casefold(), raw)
+            if tag not in mine:
+                mine.append(tag)
+                tags[tag].append(path)
+        note_tags[path] = mine
+    return dict(sorted(tags.items(), key=lambda kv: kv[0].casefold())), note_tags
+
+
+def _duplicate_titles(notes: dict[str, Note]) -> list[Diagnostic]:
+    by_title: dict[str, list[str]] = defaultdict(list)
+    for n in notes.values():
+        by_title[norm(n.title)].append(n.path)
+    out = []
+    for paths in by_title.values():
+        if len(paths) > 1:
+            for p in paths:
+                others = ", ".join(q for q in paths if q != p)
+                out.append(Diagnostic("warning", p, None,
+                                      f"duplicate title '{notes[p].title}' (also {others}); "
+                                      "links by title pick the nearest"))
+    return out

@@ -1,0 +1,321 @@
+"""Files → Note: find notes, decode any encoding, split front matter, repair, title.
+
+Bad input never costs a note: every problem becomes a Diagnostic and the note is
+still returned, with whatever text could be recovered.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import Diagnostic, Note
+from .plaintext import plaintext_to_markdown
+from .repair import is_flattened, repair_flattened
+from .textutil import mask_code, shorten
+
+NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
+# Files a site serves as they are; anything else in the vault is left out with a diagnostic.
+ASSET_SUFFIXES = {
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".ico", ".avif",
+    ".pdf", ".css", ".js", ".json", ".csv", ".mp4", ".webm", ".mp3", ".wav",
+    ".woff", ".woff2", ".ttf", ".otf", ".html", ".htm", ".xml", ".yml", ".yaml", ".bib", ".zip",
+}
+
+
+@dataclass
+class Vault:
+    """What the loader found in a notes folder."""
+
+    notes: list[Note] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- walking
+
+
+def walk_vault(root: Path) -> tuple[list[str], list[str], list[Diagnostic]]:
+    """Note paths and asset paths under `root` (posix, relative), never leaving it.
+
+    Hidden files and folders are skipped. Symbolic links to folders are not followed
+    (a link loop cannot hang the build); a linked file is read only when it resolves
+    inside the vault.
+    """
+    root = root.resolve()
+    notes: list[str] = []
+    assets: list[str] = []
+    diags: list[Diagnostic] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        kept = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                continue
+            full = Path(dirpath, d)
+            if full.is_symlink():
+                diags.append(Diagnostic("info", posixpath.join(rel_dir, d), None,
+                                        "symbolic link to a folder is not followed"))
+                continue
+            kept.append(d)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            rel = posixpath.join(rel_dir, name)
+            full = Path(dirpath, name)
+            if full.is_symlink():
+                try:
+                    target = full.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    diags.append(Diagnostic("warning", rel, None, "broken or looping symbolic link; skipped"))
+                    continue
+                if root not in target.parents:
+                    diags.append(Diagnostic("warning", rel, None,
+                                            "symbolic link points outside the notes folder; skipped"))
+                    continue
+            suffix = posixpath.splitext(name)[1].lower()
+            if suffix in NOTE_SUFFIXES:
+                notes.append(rel)
+            elif suffix in ASSET_SUFFIXES:
+                assets.append(rel)
+            else:
+                diags.append(Diagnostic("info", rel, None, f"not a note or a known asset ({suffix or 'no suffix'}); "
+                                        "left out of the site"))
+    return notes, assets, diags
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode(data: bytes, path: str) -> tuple[str, str, list[Diagnostic]]:
+    """Bytes → (text, encoding name, diagnostics). Never raises.
+
+    Order: BOMs, strict UTF-8, UTF-16 without BOM (many NULs), GB18030 (a superset of
+    GBK, common for Chinese notes saved on Windows), then UTF-8 with replacement.
+    """
+    diags: list[Diagnostic] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", diags
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+        diags.append(Diagnostic("warning", path, None, "file is UTF-16, not UTF-8; decoded as UTF-16"))
+        return text, "utf-16", diags
+    try:
+        return data.decode("utf-8"), "utf-8", diags
+    except UnicodeDecodeError as exc:
+        bad_line = data[: exc.start].count(b"\n") + 1
+    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
+        if _looks_binary(data):
+            pass
+        else:
+            odd_nuls = data[1::2].count(b"\x00")
+            enc = "utf-16-le" if odd_nuls > data[0::2].count(b"\x00") else "utf-16-be"
+            diags.append(Diagnostic("warning", path, None, f"file is {enc.upper()} without BOM; decoded as such"))
+            return data.decode(enc, errors="replace"), enc, diags
+    if not _looks_binary(data):
+        try:
+            text = data.decode("gb18030")
+            diags.append(Diagnostic("warning", path, bad_line,
+                                    "file is not UTF-8; decoded as GB18030/GBK (save it as UTF-8 to silence this)"))
+            return text, "gb18030", diags
+        except UnicodeDecodeError:
+            pass
+    if _looks_binary(data):
+        diags.append(Diagnostic("error", path, None, "file looks binary, not a text note; its page shows a notice"))
+        return "", "binary", diags
+    diags.append(Diagnostic("warning", path, bad_line,
+                            "invalid UTF-8 bytes (first on this line) replaced with U+FFFD"))
+    return data.decode("utf-8", errors="replace"), "utf-8 (replaced)", diags
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return b"\x00" in sample and controls / len(sample) > 0.05 or controls / len(sample) > 0.30
+
+
+# --------------------------------------------------------------------------- front matter
+
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int, list[Diagnostic]]:
+    """(meta, body, number of lines taken by the front matter, diagnostics).
+
+    A malformed block is kept in the body as a visible YAML code block, so nothing
+    the author wrote disappears.
+    """
+    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+        return {}, text, 0, []
+    close = _FM_CLOSE.search(text, 4)
+    if not close:
+        return {}, text, 0, [Diagnostic("warning", path, 1, "front matter starts with '---' but is never closed; "
+                                        "shown as text")]
+    block = text[4:close.start()]
+    body = text[close.end():]
+    body = body[1:] if body.startswith("\n") else body
+    taken = text[:close.end()].count("\n") + 1
+    try:
+        meta = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        diag = Diagnostic("warning", path, line, f"malformed YAML front matter ({problem}); shown as text")
+        return {}, _as_code(block) + body, 0, [diag]
+    if meta is None:
+        return {}, body, taken, []
+    if not isinstance(meta, dict):
+        diag = Diagnostic("warning", path, 2, f"front matter is a {type(meta).__name__}, not a mapping; shown as text")
+        return {}, _as_code(block) + body, 0, [diag]
+    return {str(k): _plain(v) for k, v in meta.items()}, body, taken, []
+
+
+def _as_code(block: str) -> str:
+    """Front matter we could not read, shown as it was. Keeps the line count (+2 fences)."""
+    fence = "````" if "```" in block else "```"
+    return f"{fence}yaml\n---\n{block}---\n{fence}\n"
+
+
+def _plain(value: Any) -> Any:
+    """YAML values → JSON-friendly values (dates become ISO strings)."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _string_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [s for s in re.split(r"[,，\s]+", value) if s]
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return [str(value)]
+
+
+# --------------------------------------------------------------------------- title
+
+_H1 = re.compile(r"^ {0,3}# +(.+?)(?: +#+)?\s*$", re.M)
+_SKIP_LINE = re.compile(r"^\s*(?:\[toc\]|\[\[_toc_\]\]|-{3,}|\*{3,}|<[^>]*>|!\[.*\]\(.*\)|```.*)\s*$", re.I)
+_HASHLIKE = re.compile(r"[0-9a-f]{8,}", re.I)
+
+
+def choose_title(meta: dict[str, Any], body: str, stem: str) -> str:
+    """Front matter title, else the first H1, else the first text line, else the file stem."""
+    title = meta.get("title")
+    if title is not None and str(title).strip():
+        return str(title).strip()
+    masked = mask_code(body)
+    m = _H1.search(masked)
+    if m:
+        return _clean_heading(body[m.start(1):m.end(1)])
+    for line, mline in zip(body.split("\n"), masked.split("\n")):
+        if not mline.strip() or _SKIP_LINE.match(line):
+            continue
+        text = re.sub(r"^\s*(?:>\s*)+|^\s*(?:[-*+]\s+|#{1,6}\s+)", "", line).strip()
+        text = re.sub(r"!?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]", lambda g: g.group(2) or g.group(1), text)
+        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text).strip(" *_`")
+        if text:
+            return shorten(text, 40)
+    return stem
+
+
+def _clean_heading(text: str) -> str:
+    text = re.sub(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]", lambda g: g.group(2) or g.group(1), text)
+    return text.strip().strip("*_`").strip() or text.strip()
+
+
+def is_hashlike(stem: str) -> bool:
+    """A generated file name such as `000_b44f1230b9d77f32`, useless as a title."""
+    return bool(_HASHLIKE.search(stem))
+
+
+# --------------------------------------------------------------------------- one note
+
+
+def parse_note(path: str, data: bytes, mtime: float = 0.0) -> tuple[Note, list[Diagnostic]]:
+    """Bytes of one file → Note. `path` is the posix path under the notes folder."""
+    text, encoding, diags = decode(data, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    if encoding == "binary":
+        note = Note(path=path, title=stem, text=f"*This file holds binary data ({len(data):,} bytes), not text.*\n",
+                    line_map=[1], encoding=encoding)
+        return note, diags
+    meta, body, taken, fm_diags = split_front_matter(text, path)
+    diags += fm_diags
+    kind = "markdown"
+    first = taken + 1
+    if path.lower().endswith(".txt"):
+        body, rel_map = plaintext_to_markdown(body)
+        line_map = [first + n - 1 for n in rel_map]
+        kind = "plaintext"
+    elif is_flattened(body):
+        body = repair_flattened(body)
+        line_map = [first] * (body.count("\n") + 1)
+        kind = "flattened"
+        diags.append(Diagnostic("info", path, first, "note had lost its line breaks; structure restored"))
+    else:
+        line_map = list(range(first, first + body.count("\n") + 1))
+    if not body.strip() and not meta:
+        diags.append(Diagnostic("warning", path, None, "empty note"))
+    title = choose_title(meta, body, stem)
+    note = Note(
+        path=path,
+        title=title,
+        text=body,
+        aliases=_string_list(meta.get("aliases", meta.get("alias"))),
+        tags=[t.lstrip("#") for t in _string_list(meta.get("tags", meta.get("tag")))],
+        meta=meta,
+        line_map=line_map,
+        encoding=encoding,
+        kind=kind,
+        mtime=mtime,
+    )
+    return note, diags
+
+
+def load_vault(root: Path, cache: dict[str, Any] | None = None) -> Vault:
+    """Every note of `root`. With `cache` (kept by a long-lived caller such as `serve`),
+    a file whose size and mtime are unchanged is not read again."""
+    vault = Vault()
+    note_paths, vault.assets, vault.diagnostics = walk_vault(root)
+    for rel in note_paths:
+        full = root / rel
+        try:
+            st = full.stat()
+        except OSError as exc:
+            vault.diagnostics.append(Diagnostic("error", rel, None, f"cannot read: {exc.strerror}"))
+            continue
+        key = (st.st_mtime_ns, st.st_size)
+        hit = cache.get(rel) if cache is not None else None
+        if hit and hit[0] == key:
+            note, diags = hit[1], hit[2]
+        else:
+            try:
+                data = full.read_bytes()
+            except OSError as exc:
+                vault.diagnostics.append(Diagnostic("error", rel, None, f"cannot read: {exc.strerror}"))
+                data = b""
+            note, diags = parse_note(rel, data, st.st_mtime)
+            if cache is not None:
+                cache[rel] = (key, note, diags)
+        vault.notes.append(note)
+        vault.diagnostics.extend(diags)
+    return vault

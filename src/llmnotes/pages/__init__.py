@@ -1,0 +1,94 @@
+"""Generated pages: reduce the whole knowledge base into pages no note holds.
+
+Each module here is an emitter (`build(ctx) -> list[GeneratedPage]`); its Jinja
+template lives in `templates/` under the same name, where a site's `custom_dir`
+can override it. Output is Markdown whose body is HTML we render with
+autoescaping on: text from notes is always data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from ..i18n import Labels
+from ..render import front_matter
+from ..urls import page_url, relative_url
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
+
+# Emitters in the order their pages appear in the navigation.
+EMITTERS = ["home", "tags", "concepts"]
+
+
+def templates_dir() -> Path:
+    """Inside the wheel the templates sit in the package; in a checkout, at the repo top."""
+    packaged = Path(__file__).resolve().parents[1] / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "templates"
+
+
+@dataclass
+class GeneratedPage:
+    path: str  # source path in the site, e.g. "timeline.md"
+    title: str
+    body: str  # Markdown/HTML body (without front matter)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def markdown(self) -> str:
+        return front_matter(self.title, self.meta) + self.body
+
+
+@dataclass
+class PageContext:
+    """What every emitter needs: the knowledge base, labels, URLs and templates."""
+
+    kb: KnowledgeBase
+    labels: Labels
+    use_directory_urls: bool = True
+    template_dirs: list[Path] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)  # page paths of notes: a note wins over a generated page
+
+    def __post_init__(self) -> None:
+        loaders = [jinja2.FileSystemLoader(str(d)) for d in [*self.template_dirs, templates_dir()]]
+        self.env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                                      trim_blocks=True, lstrip_blocks=True)
+
+    def url(self, page_path: str) -> str:
+        return page_url(page_path, self.use_directory_urls)
+
+    def href(self, from_page: str, to_page: str, frag: str = "") -> str:
+        return relative_url(self.url(from_page), self.url(to_page) + (f"#{frag}" if frag else ""))
+
+    def note_href(self, from_page: str, note_path: str, line: int | None = None) -> str:
+        """Link to a note's page; with a line, to the nearest heading is unknown, so the page."""
+        return self.href(from_page, self.kb.notes[note_path].page_path)
+
+    def render(self, template: str, page_path: str, **context: Any) -> str:
+        def href(to_page: str, frag: str = "") -> str:
+            return self.href(page_path, to_page, frag)
+
+        def note_href(note_path: str) -> str:
+            return self.note_href(page_path, note_path)
+
+        return self.env.get_template(template).render(
+            kb=self.kb, L=self.labels, href=href, note_href=note_href, page_path=page_path, **context
+        )
+
+
+def generate_pages(ctx: PageContext) -> list[GeneratedPage]:
+    pages: list[GeneratedPage] = []
+    for name in EMITTERS:
+        if ctx.options.get(name, True) is False:
+            continue
+        for page in import_module(f"{__name__}.{name}").build(ctx):
+            if page.path in ctx.taken:
+                continue
+            pages.append(page)
+    return pages

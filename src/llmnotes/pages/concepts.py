@@ -1,0 +1,15 @@
+"""Concept pages: a name linked to with no note of its own still leads somewhere useful."""
+
+from __future__ import annotations
+
+from . import GeneratedPage, PageContext
+
+
+def build(ctx: PageContext) -> list[GeneratedPage]:
+    pages = []
+    for concept in ctx.kb.concepts.values():
+        path = concept.page_path
+        mentions = sorted(concept.mentions, key=lambda m: (m.source.note, m.source.line))
+        pages.append(GeneratedPage(path, concept.name,
+                                   ctx.render("concept.html", path, concept=concept, mentions=mentions)))
+    return pages

@@ -1,0 +1,18 @@
+"""The tag index and one listing per tag (Chinese tags included)."""
+
+from __future__ import annotations
+
+from . import GeneratedPage, PageContext
+
+
+def build(ctx: PageContext) -> list[GeneratedPage]:
+    kb, L = ctx.kb, ctx.labels
+    if not kb.tags:
+        return []
+    pages = [GeneratedPage("tags/index.md", L["tag_index"],
+                           ctx.render("tags.html", "tags/index.md", tags=kb.tags))]
+    for tag, paths in kb.tags.items():
+        path = kb.tag_page_path(tag)
+        notes = sorted((kb.notes[p] for p in paths), key=lambda n: n.title.casefold())
+        pages.append(GeneratedPage(path, f"#{tag}", ctx.render("tag.html", path, tag=tag, notes=notes)))
+    return pages

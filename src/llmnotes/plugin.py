@@ -1,0 +1,146 @@
+"""The MkDocs adapter: MkDocs events in, knowledge base out. Holds no domain logic.
+
+on_startup  keeps a loader cache across `serve` rebuilds (the plugin object lives on)
+on_config   makes the Markdown and theme settings llmnotes relies on
+on_files    builds the knowledge base from the files, replaces every note with its
+            rendered page, adds generated pages, assets and exports
+on_post_page re-escapes the <title> element (Material prints titles unescaped)
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .config import LlmnotesConfig
+from .i18n import Labels
+from .kb import KnowledgeBase
+from .pages import PageContext, generate_pages
+from .render import NoteRenderer
+from .urls import heading_slug
+
+log = get_plugin_logger(__name__)
+ASSETS = Path(__file__).parent / "assets"
+
+
+class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Any] = {}
+        self.kb: KnowledgeBase | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this object alive across serve rebuilds: the cache survives.
+        self._cache = {}
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+        self._configure_markdown(config)
+        if self.config.system_fonts:
+            self._configure_fonts(config)
+        for name in ("llmnotes.css",):
+            if f"assets/llmnotes/{name}" not in config.extra_css:
+                config.extra_css.append(f"assets/llmnotes/{name}")
+        if "assets/llmnotes/llmnotes.js" not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append("assets/llmnotes/llmnotes.js")
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        if not self.config.enabled:
+            return files
+        started = time.perf_counter()
+        kb = KnowledgeBase.build(Path(config.docs_dir), cache=self._cache)
+        self.kb = kb
+        self._log_diagnostics(kb)
+        labels = self._labels(config)
+        self._replace_notes(files, config, kb, labels)
+        self._add_generated_pages(files, config, kb, labels)
+        self._add_assets(files, config)
+        if self.config.progress:
+            log.info(f"{len(kb.notes)} notes loaded in {time.perf_counter() - started:.2f}s")
+        return files
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        if not self.config.enabled:
+            return output
+        return _escape_html_title(output, page, config)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _configure_markdown(self, config) -> None:
+        """Chinese heading ids, `{ width=... }` on images, Markdown inside HTML blocks."""
+        for ext in ("toc", "attr_list", "md_in_html", "tables"):
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
+        toc = config.mdx_configs.setdefault("toc", {})
+        toc.setdefault("slugify", heading_slug)
+
+    def _configure_fonts(self, config) -> None:
+        """Material's default Roboto comes from Google Fonts: blocked for many readers. Use system fonts."""
+        theme = config.theme
+        if theme.name == "material" and theme.get("font") == {"text": "Roboto", "code": "Roboto Mono"}:
+            theme["font"] = False
+
+    def _labels(self, config) -> Labels:
+        language = self.config.language or config.theme.get("language") or "zh"
+        return Labels(language, self.config.labels)
+
+    def _log_diagnostics(self, kb: KnowledgeBase) -> None:
+        for d in kb.diagnostics:
+            if d.level in ("error", "warning"):
+                log.warning(str(d))
+            else:
+                log.debug(str(d))
+
+    def _replace_notes(self, files: Files, config, kb: KnowledgeBase, labels: Labels) -> None:
+        """Every note becomes a generated page from its rendered Markdown; .txt notes become pages."""
+        renderer = NoteRenderer(kb, labels, config.use_directory_urls)
+        for note in kb.notes.values():
+            for src in {note.path, note.page_path}:
+                old = files.get_file_from_path(src)
+                if old is not None:
+                    files.remove(old)
+            files.append(File.generated(config, note.page_path, content=renderer.render(note)))
+        # Other files of the vault that are neither notes nor assets stay out of the site
+        # (the loader reported each of them).
+        known = set(kb.assets)
+        docs = Path(config.docs_dir).resolve()
+        for file in list(files):
+            if file.abs_src_path and not file.is_documentation_page() and file.src_uri not in known:
+                if Path(file.abs_src_path).resolve().is_relative_to(docs):
+                    files.remove(file)
+
+    def _add_generated_pages(self, files: Files, config, kb: KnowledgeBase, labels: Labels) -> None:
+        options = {name: self.config[name] for name in
+                   ("home", "tags", "concepts", "timeline", "papers", "roadmap", "links")}
+        options["site_name"] = config.site_name
+        custom = config.theme.custom_dir
+        ctx = PageContext(kb, labels, config.use_directory_urls,
+                          template_dirs=[Path(custom)] if custom else [],
+                          options=options, taken={n.page_path for n in kb.notes.values()})
+        for page in generate_pages(ctx):
+            old = files.get_file_from_path(page.path)
+            if old is not None:
+                files.remove(old)
+            files.append(File.generated(config, page.path, content=page.markdown))
+
+    def _add_assets(self, files: Files, config) -> None:
+        for asset in sorted(ASSETS.iterdir()):
+            src = f"assets/llmnotes/{asset.name}"
+            if files.get_file_from_path(src) is None:
+                files.append(File.generated(config, src, abs_src_path=str(asset)))
+
+
+def _escape_html_title(output: str, page, config) -> str:
+    """Material prints `page.title | striptags` into <title>, which undoes our escaping."""
+    title = html.unescape(page.title or "")
+    if not any(ch in title for ch in "<>&"):
+        return output
+    return output.replace(f"<title>{title}", f"<title>{html.escape(title)}", 1)

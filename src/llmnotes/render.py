@@ -1,0 +1,143 @@
+"""Note → the Markdown of its page: links resolved, tags linked, images sized, backlinks appended.
+
+Rewrites touch only the spans the normaliser found outside code, so code blocks
+and inline code come out exactly as written. Text taken from notes into link
+labels and generated HTML is escaped: a note is data, never markup we emit.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+import yaml
+
+from .i18n import Labels
+from .model import Note
+from .urls import anchor as heading_anchor
+from .urls import page_url, relative_md_link, relative_url
+from .wikilinks import Span
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def md_text(text: str) -> str:
+    """Plain text for a Markdown inline context: HTML escaped, Markdown specials neutralised."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def page_title(title: str) -> str:
+    """The title as MkDocs/Material will print it unescaped into HTML: so we escape it."""
+    return html.escape(title, quote=True)
+
+
+def front_matter(title: str, extra: dict | None = None) -> str:
+    data = {"title": page_title(title), **(extra or {})}
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+class NoteRenderer:
+    """Renders every note page of one knowledge base for one site configuration."""
+
+    def __init__(self, kb: KnowledgeBase, labels: Labels, use_directory_urls: bool = True):
+        self.kb = kb
+        self.labels = labels
+        self.use_directory_urls = use_directory_urls
+
+    def url(self, page_path: str) -> str:
+        return page_url(page_path, self.use_directory_urls)
+
+    def href(self, from_page: str, to_page: str, frag: str = "") -> str:
+        target = self.url(to_page) + (f"#{frag}" if frag else "")
+        return relative_url(self.url(from_page), target)
+
+    # -------------------------------------------------------------- body
+
+    def render(self, note: Note) -> str:
+        scan = self.kb.scans[note.path]
+        out: list[str] = []
+        pos = 0
+        for span in scan.spans:
+            out.append(note.text[pos:span.start])
+            out.append(self._span(note, span))
+            pos = span.end
+        out.append(note.text[pos:])
+        body = "".join(out).rstrip("\n")
+        extra: dict = {}
+        if note.meta.get("description"):
+            extra["description"] = str(note.meta["description"])
+        return front_matter(note.title, extra) + body + "\n\n" + self._tags(note) + self._backlinks(note)
+
+    def _span(self, note: Note, span: Span) -> str:
+        original = note.text[span.start:span.end]
+        if span.kind == "tag":
+            tag = self.kb.canonical_tag(span.tag or "")
+            link = relative_md_link(note.page_path, self.kb.tag_page_path(tag))
+            return f"[#{md_text(span.tag or '')}]({link}){{ .llmnotes-tag }}"
+        if span.kind == "image":
+            attrs = f'{{ width="{span.width}" }}' if span.width else ""
+            if span.width is None and original.startswith("!["):
+                return original  # a plain Markdown image: leave exactly as written
+            return f"![{md_text(span.alt)}](<{span.url}>){attrs}"
+        link = span.link
+        assert link is not None
+        if span.kind == "wikilink":
+            label = link.label or (link.target + (f" › {link.anchor}" if link.anchor else ""))
+            label = md_text(label)
+        else:
+            label = span.alt  # Markdown link text is the author's Markdown: keep it
+        if link.resolved:
+            target_page = self.kb.notes[link.resolved].page_path
+            dest = relative_md_link(note.page_path, target_page)
+            if link.anchor:
+                dest += "#" + heading_anchor(link.anchor)
+            return f"[{label}]({dest}){{ .llmnotes-link }}"
+        concept = self.kb.concept_for(link.target if span.kind == "wikilink" else _stem(link.target))
+        if concept is None:
+            return original
+        dest = relative_md_link(note.page_path, concept.page_path)
+        return f"[{label}]({dest}){{ .llmnotes-link .llmnotes-unresolved }}"
+
+    # -------------------------------------------------------------- appendices
+
+    def _tags(self, note: Note) -> str:
+        tags = self.kb.note_tags.get(note.path, [])
+        if not tags:
+            return ""
+        items = " ".join(
+            f'<a class="llmnotes-tag" href="{html.escape(self.href(note.page_path, self.kb.tag_page_path(t)))}">'
+            f"#{html.escape(t)}</a>"
+            for t in tags
+        )
+        return f'<p class="llmnotes-note-tags"><span>{html.escape(self.labels["tags"])}:</span> {items}</p>\n\n'
+
+    def _backlinks(self, note: Note) -> str:
+        links = self.kb.backlinks.get(note.path, [])
+        if not links:
+            return ""
+        rows = []
+        seen = set()
+        for link in links:
+            key = (link.source.note, link.sentence)
+            if key in seen:
+                continue
+            seen.add(key)
+            source = self.kb.notes[link.source.note]
+            href = self.href(note.page_path, source.page_path)
+            rows.append(
+                f'<li><a href="{html.escape(href)}">{html.escape(source.title)}</a>'
+                f'<span class="llmnotes-context">{html.escape(link.sentence)}</span></li>'
+            )
+        title = html.escape(self.labels["backlinks"])
+        return (f'<section class="llmnotes-backlinks" markdown="0">\n<h2 id="llmnotes-backlinks">{title}</h2>\n'
+                f'<ul>\n' + "\n".join(rows) + "\n</ul>\n</section>\n")
+
+
+def _stem(path: str) -> str:
+    import posixpath
+
+    return posixpath.splitext(posixpath.basename(path))[0]

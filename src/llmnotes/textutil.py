@@ -1,0 +1,89 @@
+"""Small text helpers shared by the loader, the normaliser and the extractors.
+
+The central one is `mask_code`: every rule that rewrites or extracts from a note
+("never inside code") works on a copy where code is blanked out with spaces, so
+positions and line numbers stay those of the real text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FENCE_OPEN = re.compile(r"^( {0,3}(?:>\s*)*)(`{3,}|~{3,})(.*)$")
+_INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_HTML_CODE = re.compile(r"<(pre|code|script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _blank(s: str) -> str:
+    """Same length, newlines kept, everything else a space."""
+    return re.sub(r"[^\n]", " ", s)
+
+
+def mask_code(text: str) -> str:
+    """Return `text` with fenced code blocks, inline code, HTML <pre>/<code>, comments blanked.
+
+    An unclosed fence masks to the end of the note, as Markdown renders it.
+    Indented code blocks are left alone: in real notes four-space indentation is far
+    more often a nested list than code.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    fence: str | None = None
+    for line in lines:
+        if fence is None:
+            m = _FENCE_OPEN.match(line)
+            if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+                fence = m.group(2)
+                out.append(_blank(line))
+                continue
+            out.append(line)
+        else:
+            stripped = line.strip().lstrip(">").strip()
+            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
+                fence = None
+            out.append(_blank(line))
+    masked = "\n".join(out)
+    masked = _HTML_COMMENT.sub(lambda m: _blank(m.group(0)), masked)
+    masked = _HTML_CODE.sub(lambda m: _blank(m.group(0)), masked)
+    masked = _INLINE_CODE.sub(lambda m: _blank(m.group(0)), masked)
+    return masked
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which each line of `text` starts (for offset → line lookups)."""
+    starts = [0]
+    for m in re.finditer("\n", text):
+        starts.append(m.end())
+    return starts
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Cut `text` to about `limit` characters at a natural break, marking the cut with …"""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    for mark in ("。", "，", ",", "；", ";", "：", ":", " "):
+        pos = cut.rfind(mark)
+        if pos >= limit // 2:
+            cut = cut[:pos]
+            break
+    return cut.rstrip() + "…"
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
+
+
+def sentence_around(line: str, start: int, end: int, limit: int = 200) -> str:
+    """The sentence of `line` that contains [start, end), trimmed to `limit` characters."""
+    bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(line)] + [len(line)]
+    lo = max(b for b in bounds if b <= start)
+    hi = min((b for b in bounds if b >= end), default=len(line))
+    sentence = line[lo:hi].strip()
+    sentence = re.sub(r"^\s*(?:[-*+]|\d+[.)]|>|#+)\s+", "", sentence)
+    if len(sentence) > limit:
+        mid = (start + end) // 2 - lo
+        a = max(0, mid - limit // 2)
+        sentence = ("…" if a else "") + sentence[a:a + limit].strip() + "…"
+    return sentence

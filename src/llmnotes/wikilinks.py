@@ -1,0 +1,210 @@
+"""The normaliser: find wiki-links, note links, images and tags in a note; resolve names to notes.
+
+Resolution follows what Obsidian, Quartz and Foam agree on: a name matches a file
+stem, a title or an alias, case-insensitively; a partial path `dir/Name` narrows;
+several matches → the one nearest the linking note (and a warning); none → a
+concept page for the name.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from .model import Note, Source, WikiLink
+from .textutil import line_starts, mask_code, sentence_around
+
+WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+# [text](target "title") — not an image; the text may hold one level of brackets.
+MDLINK = re.compile(
+    r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]+>|[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)"
+    r"(\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+)
+# Obsidian tags: `#` after whitespace or line start, at least one non-digit character.
+TAG = re.compile(r"(?:(?<=[\s(（])|^)#([\w\-/]*[^\W\d_][\w\-/]*)", re.M)
+HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t].*)?$", re.M)
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+NOTE_EXTS = (".md", ".markdown", ".txt")
+TRAILING_MARKS = "@#$%^&*~!！?？。，,.;；:：、…"
+
+
+def norm(name: str) -> str:
+    """Key under which names compare: NFKC (full-width → half-width), case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+@dataclass
+class Span:
+    """A piece of a note's text the renderer rewrites."""
+
+    start: int
+    end: int
+    kind: str  # "wikilink" | "mdlink" | "image" | "tag"
+    link: WikiLink | None = None
+    tag: str | None = None
+    alt: str = ""  # images: alt text; mdlinks: link text
+    url: str = ""  # images and mdlinks: the target as written
+    width: str | None = None  # images: Obsidian size `|300`
+    line: int = 0  # source line (images; links carry theirs in `link.source`)
+
+
+@dataclass
+class Scan:
+    """Everything the normaliser found in one note, in text order."""
+
+    spans: list[Span] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def links(self) -> list[WikiLink]:
+        return [s.link for s in self.spans if s.link is not None]
+
+
+def scan_note(note: Note) -> Scan:
+    """Find links, images and tags outside code, with their source line and sentence."""
+    text = note.text
+    masked = mask_code(text)
+    starts = line_starts(text)
+    scan = Scan()
+    taken: list[tuple[int, int]] = []
+
+    def line_of(pos: int) -> int:
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def context(start: int, end: int) -> tuple[Source, str]:
+        i = line_of(start)
+        line_start = starts[i]
+        line_end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+        sent = sentence_around(text[line_start:line_end], start - line_start, end - line_start)
+        return Source(note.path, note.source_line(i)), sent
+
+    for m in WIKILINK.finditer(masked):
+        inner = text[m.start(2):m.end(2)]
+        target, _, label = inner.partition("|")
+        target, _, anchor = target.partition("#")
+        embed = bool(m.group(1))
+        src, sent = context(m.start(), m.end())
+        taken.append((m.start(), m.end()))
+        if embed and _is_asset_name(target):
+            width = label.strip() if label.strip().isdigit() else None
+            scan.spans.append(Span(m.start(), m.end(), "image", alt=target.strip(), url=target.strip(),
+                                   width=width, line=src.line))
+            continue
+        link = WikiLink(src, target.strip(), anchor.strip() or None, label.strip() or None, embed, sentence=sent)
+        scan.spans.append(Span(m.start(), m.end(), "wikilink", link=link))
+
+    for m in MDLINK.finditer(masked):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        raw_url = text[m.start(3):m.end(3)].strip("<>")
+        label = text[m.start(2):m.end(2)]
+        if m.group(1):  # image: Obsidian's `![alt|300](url)` size, and local files to check
+            alt, bar, size = label.partition("|")
+            size = size.strip()
+            sized = bool(bar) and (size.isdigit() or ("x" in size and size.replace("x", "").isdigit()))
+            scan.spans.append(Span(m.start(), m.end(), "image", alt=alt if sized else label, url=raw_url,
+                                   width=size.split("x")[0] if sized else None,
+                                   line=note.source_line(line_of(m.start()))))
+            taken.append((m.start(), m.end()))
+            continue
+        taken.append((m.start(), m.end()))
+        if SCHEME.match(raw_url) or raw_url.startswith(("#", "/")):
+            continue
+        path_part, _, frag = raw_url.partition("#")
+        decoded = unquote(path_part)
+        ext = posixpath.splitext(decoded)[1].lower()
+        if ext and ext not in NOTE_EXTS:
+            continue
+        src, sent = context(m.start(), m.end())
+        link = WikiLink(src, decoded, unquote(frag) or None, label or None, sentence=sent)
+        scan.spans.append(Span(m.start(), m.end(), "mdlink", link=link, alt=label, url=raw_url))
+
+    no_headings = HEADING_LINE.sub(lambda h: " " * len(h.group(0)), masked)
+    for m in TAG.finditer(no_headings):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        tag = m.group(1).strip("-/")
+        if not tag:
+            continue
+        scan.spans.append(Span(m.start(), m.start() + 1 + len(tag), "tag", tag=tag))
+        scan.tags.append(tag)
+    scan.spans.sort(key=lambda s: s.start)
+    return scan
+
+
+def _is_asset_name(name: str) -> bool:
+    ext = posixpath.splitext(name.strip())[1].lower()
+    return bool(ext) and ext not in NOTE_EXTS
+
+
+class Resolver:
+    """Name → note path, by stem, title, alias and path, nearest first."""
+
+    def __init__(self, notes: Iterable[Note]):
+        self.keys: dict[str, list[str]] = defaultdict(list)
+        self.paths: dict[str, str] = {}
+        for note in notes:
+            self.paths[note.path.casefold()] = note.path
+            names = {note.stem, note.title, *note.aliases, posixpath.splitext(note.path)[0]}
+            for name in names:
+                key = norm(name)
+                if key and note.path not in self.keys[key]:
+                    self.keys[key].append(note.path)
+
+    def candidates(self, name: str) -> list[str]:
+        name = name.strip()
+        for variant in (name, name.rstrip(TRAILING_MARKS).strip()):
+            if not variant:
+                continue
+            base, ext = posixpath.splitext(variant)
+            if ext.lower() in NOTE_EXTS:
+                variant = base
+            if "/" in variant:
+                last = variant.rsplit("/", 1)[1]
+                suffix = norm(variant.strip("/"))
+                found = [p for p in self.keys.get(norm(last), [])
+                         if norm(posixpath.splitext(p)[0]).endswith(suffix)]
+            else:
+                found = list(self.keys.get(norm(variant), []))
+            if found:
+                return found
+        return []
+
+    def resolve_path(self, relpath: str, from_note: str) -> str | None:
+        """An explicit relative path from a Markdown link, inside the vault only."""
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_note), relpath))
+        if joined.startswith("../") or joined == "..":
+            return None
+        for ext in ("", *NOTE_EXTS):
+            hit = self.paths.get((joined + ext).casefold())
+            if hit:
+                return hit
+        return None
+
+
+def nearest(candidates: list[str], from_note: str) -> str:
+    """The candidate sharing the most folders with the linking note; then the shortest path."""
+    here = posixpath.dirname(from_note).split("/") if "/" in from_note else []
+
+    def score(path: str) -> tuple[int, int, str]:
+        parts = posixpath.dirname(path).split("/") if "/" in path else []
+        shared = 0
+        for a, b in zip(here, parts):
+            if a != b:
+                break
+            shared += 1
+        return (-shared, len(path), path)
+
+    return min(candidates, key=score)
