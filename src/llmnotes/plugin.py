@@ -45,11 +45,13 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._configure_markdown(config)
         if self.config.system_fonts:
             self._configure_fonts(config)
-        for name in ("llmnotes.css",):
-            if f"assets/llmnotes/{name}" not in config.extra_css:
-                config.extra_css.append(f"assets/llmnotes/{name}")
-        if "assets/llmnotes/llmnotes.js" not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append("assets/llmnotes/llmnotes.js")
+        # Every stylesheet and script in assets/ ships with the site (one file per page kind).
+        for asset in sorted(ASSETS.iterdir()):
+            src = f"assets/llmnotes/{asset.name}"
+            if asset.suffix == ".css" and src not in config.extra_css:
+                config.extra_css.append(src)
+            elif asset.suffix == ".js" and src not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(src)
         return config
 
     def on_files(self, files: Files, *, config) -> Files:

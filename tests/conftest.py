@@ -1,0 +1,110 @@
+"""Shared fixtures: real MkDocs builds, a static server, and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+# CI clones the repo with shared/ beside it.
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def build_site(notes_dir: Path, site_dir: Path, *, strict: bool = False, config_file: Path | None = None,
+               **overrides) -> Path:
+    """A real MkDocs build of `notes_dir` with the packaged default configuration."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from llmnotes.cli import DEFAULT_CONFIG
+
+    cfg = load_config(str(config_file or DEFAULT_CONFIG), docs_dir=str(notes_dir), site_dir=str(site_dir),
+                      strict=strict, **overrides)
+    build(cfg)
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not present")
+    return SEEDS
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_dir():
+    """Start a static HTTP server on 127.0.0.1 for a folder; returns its base URL.
+
+    `serve_dir(folder, prefix="/REPO/")` serves the folder under a sub-path, as
+    GitHub Pages does for a project site.
+    """
+    servers = []
+
+    def start(folder: Path, prefix: str = "/") -> str:
+        root = folder
+        if prefix != "/":
+            root = folder.parent / f"_served_{folder.name}"
+            mount = root / prefix.strip("/")
+            mount.parent.mkdir(parents=True, exist_ok=True)
+            if not mount.exists():
+                mount.symlink_to(folder.resolve(), target_is_directory=True)
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+
+    yield start
+    for s in servers:
+        s.shutdown()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (Playwright's own browser download is not used)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not exe:
+        pytest.fail("chromium is not installed: run `make test` (it installs Debian's chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    """A fresh page that records every request to a host other than 127.0.0.1."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.external_requests = []  # type: ignore[attr-defined]
+
+    def on_request(req) -> None:
+        url = req.url
+        if url.startswith(("http://", "https://")) and not url.startswith(("http://127.0.0.1", "https://127.0.0.1")):
+            pg.external_requests.append(url)  # type: ignore[attr-defined]
+
+    pg.on("request", on_request)
+    yield pg
+    context.close()
