@@ -232,7 +232,7 @@ def choose_title(meta: dict[str, Any], body: str, stem: str) -> str:
         text = re.sub(r"!?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]", lambda g: g.group(2) or g.group(1), text)
         text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text).strip(" *_`")
         if text:
-            return shorten(text, 40)
+            return shorten(text, 32)
     return stem
 
 
@@ -244,6 +244,33 @@ def _clean_heading(text: str) -> str:
 def is_hashlike(stem: str) -> bool:
     """A generated file name such as `000_b44f1230b9d77f32`, useless as a title."""
     return bool(_HASHLIKE.search(stem))
+
+
+# --------------------------------------------------------------------------- Markdown or plain text?
+
+_MD_SIGNALS = {
+    "heading": re.compile(r"^ {0,3}#{1,6} +\S", re.M),
+    "link": re.compile(r"\[[^\]\n]+\]\([^)\s]+\)"),
+    "wikilink": re.compile(r"\[\[[^\]\n]+\]\]"),
+    "fence": re.compile(r"^ {0,3}(?:```|~~~)", re.M),
+    "table": re.compile(r"\|\s*:?-{3,}:?\s*\|"),
+    "html": re.compile(r"^\s*<(?:div|details|summary|img|table|p|br|a)\b", re.M | re.I),
+    "emphasis": re.compile(r"\*\*[^*\n]+\*\*|`[^`\n]+`"),
+    "toc": re.compile(r"^\[toc\]\s*$", re.M | re.I),
+}
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Many `.txt` notes are Markdown saved with another suffix (exports, READMEs, a flattened
+    Obsidian note). Two different kinds of Markdown construct are enough to tell; a plain-text
+    outline has at most one (an image line, say)."""
+    kinds = 0
+    for pattern in _MD_SIGNALS.values():
+        if pattern.search(text):
+            kinds += 1
+            if kinds >= 2:
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------- one note
@@ -262,7 +289,7 @@ def parse_note(path: str, data: bytes, mtime: float = 0.0) -> tuple[Note, list[D
     diags += fm_diags
     kind = "markdown"
     first = taken + 1
-    if path.lower().endswith(".txt"):
+    if path.lower().endswith(".txt") and not looks_like_markdown(body):
         body, rel_map = plaintext_to_markdown(body)
         line_map = [first + n - 1 for n in rel_map]
         kind = "plaintext"

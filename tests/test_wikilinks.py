@@ -1,0 +1,94 @@
+"""The normaliser: every resolution rule, tags, and code left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmnotes.kb import KnowledgeBase
+from llmnotes.model import Note
+from llmnotes.wikilinks import Resolver, nearest, scan_note
+
+VAULT = Path(__file__).parent / "fixtures" / "vault"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.build(VAULT)
+
+
+def links_of(kb: KnowledgeBase, path: str) -> dict[str, str | None]:
+    return {link.target: link.resolved for link in kb.scans[path].links}
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("Transformer", "Transformer.md"),  # stem
+    ("transformer", "Transformer.md"),  # case-insensitive
+    ("变换器", "Transformer.md"),  # front-matter alias
+    ("预训练 Pre-training", "topics/预训练.md"),  # title
+    ("b/Dup", "topics/b/Dup.md"),  # partial path narrows
+    ("Dup", "topics/a/Dup.md"),  # ambiguous: nearest to topics/a/links.md
+    ("预训练", "topics/预训练.md"),  # [[预训练#目标 函数]]
+    ("../../后训练 post training.md", "后训练 post training.md"),  # percent-encoded relative path
+    ("后训练 post training.md", "后训练 post training.md"),  # by file name anywhere, like Obsidian
+    ("Ｔｒａｎｓｆｏｒｍｅｒ", "Transformer.md"),  # full-width letters
+    ("ImageNet", None),  # missing → concept page
+    ("深度学习@", None),
+])
+def test_resolution_rules(kb, target, expected):
+    assert links_of(kb, "topics/a/links.md")[target] == expected
+
+
+def test_ambiguous_link_warns_naming_file_and_line(kb):
+    warn = [d for d in kb.diagnostics if "ambiguous" in d.message and d.path == "topics/a/links.md"]
+    assert len(warn) == 1 and warn[0].line == 5
+
+
+def test_same_name_resolves_to_the_note_in_the_linking_folder(kb):
+    assert links_of(kb, "topics/b/Dup.md")["Dup"] == "topics/b/Dup.md"
+
+
+def test_missing_targets_become_concepts_with_mentions(kb):
+    imagenet = kb.concept_for("ImageNet")
+    assert imagenet is not None and imagenet.page_path == "concepts/imagenet.md"
+    (mention,) = imagenet.mentions
+    assert mention.source.note == "topics/a/links.md" and mention.source.line == 6
+    assert "深度学习热潮" in mention.sentence
+    # a trailing mark is not part of the name
+    assert kb.concept_for("深度学习@") is kb.concept_for("深度学习") is not None
+    assert any(d.level == "warning" and "ImageNet" in d.message and d.line == 6 for d in kb.diagnostics)
+
+
+def test_code_is_never_scanned(kb):
+    targets = links_of(kb, "topics/a/links.md")
+    assert "NotALink" not in targets and "AlsoNotALink" not in targets
+    assert "nottag" not in kb.tags and "comment" not in kb.tags
+
+
+def test_tags_inline_and_front_matter(kb):
+    assert kb.note_tags["topics/a/links.md"] == ["中文标签", "tag", "a/b"]
+    assert kb.note_tags["Transformer.md"] == ["架构"]
+    # never link text, URLs, numbers, headings or a bare #
+    assert not {"大模型", "2", "frag"} & set(kb.tags)
+
+
+def test_tags_not_in_headings():
+    note = Note(path="h.md", title="h", text="# Heading #nottag\n\ntext #yes\n", line_map=[1, 2, 3, 4])
+    assert scan_note(note).tags == ["yes"]
+
+
+def test_backlinks_carry_the_linking_sentence(kb):
+    sources = {(b.source.note, b.sentence) for b in kb.backlinks["Transformer.md"]}
+    assert ("topics/a/links.md", "Alias: [[变换器]].") in sources
+
+
+def test_nearest_prefers_shared_folders_then_short_paths():
+    assert nearest(["x/y/N.md", "a/b/N.md", "N.md"], "a/b/c/from.md") == "a/b/N.md"
+    assert nearest(["x/y/N.md", "N.md"], "q/from.md") == "N.md"
+
+
+def test_resolver_never_leaves_the_vault():
+    r = Resolver([Note(path="a.md", title="a", text="")])
+    assert r.resolve_path("../../etc/passwd", "a.md") is None
+    assert r.resolve_path("../a.md", "sub/x.md") == "a.md"
