@@ -174,3 +174,5 @@ class RoadmapNode:
     done: bool | None = None  # task items: True/False; plain nodes: None
     kind: Literal["tree", "plan", "steps"] = "tree"
     target: str | None = None  # note path or concept name it links to (filled by the knowledge base)
+    description: str = ""  # "X —— why X matters": the part after the dash
+    cells: list[str] = field(default_factory=list)  # study plan: the header (root) or the row (week), as Markdown
