@@ -80,7 +80,7 @@ def test_tags_not_in_headings():
 
 def test_backlinks_carry_the_linking_sentence(kb):
     sources = {(b.source.note, b.sentence) for b in kb.backlinks["Transformer.md"]}
-    assert ("topics/a/links.md", "Alias: [[变换器]].") in sources
+    assert ("topics/a/links.md", "Alias: [[变换器]].") in sources  # raw; the page shows it plain
 
 
 def test_nearest_prefers_shared_folders_then_short_paths():

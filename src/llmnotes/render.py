@@ -15,6 +15,7 @@ import yaml
 
 from .i18n import Labels
 from .model import Note
+from .textutil import plain_inline
 from .urls import anchor as heading_anchor
 from .urls import page_url, relative_md_link, relative_url
 from .wikilinks import Span
@@ -116,22 +117,22 @@ class NoteRenderer:
         return f'<p class="llmnotes-note-tags"><span>{html.escape(self.labels["tags"])}:</span> {items}</p>\n\n'
 
     def _backlinks(self, note: Note) -> str:
-        links = self.kb.backlinks.get(note.path, [])
-        if not links:
+        """One entry per linking note, with each sentence that links here."""
+        by_source: dict[str, list[str]] = {}
+        for link in self.kb.backlinks.get(note.path, []):
+            sentences = by_source.setdefault(link.source.note, [])
+            sentence = plain_inline(link.sentence)
+            if sentence and sentence not in sentences:
+                sentences.append(sentence)
+        if not by_source:
             return ""
         rows = []
-        seen = set()
-        for link in links:
-            key = (link.source.note, link.sentence)
-            if key in seen:
-                continue
-            seen.add(key)
-            source = self.kb.notes[link.source.note]
+        for source_path in sorted(by_source, key=lambda p: self.kb.notes[p].title.casefold()):
+            source = self.kb.notes[source_path]
             href = self.href(note.page_path, source.page_path)
-            rows.append(
-                f'<li><a href="{html.escape(href)}">{html.escape(source.title)}</a>'
-                f'<span class="llmnotes-context">{html.escape(link.sentence)}</span></li>'
-            )
+            quotes = "".join(f'<span class="llmnotes-context">{html.escape(s)}</span>'
+                             for s in by_source[source_path][:3])
+            rows.append(f'<li><a href="{html.escape(href)}">{html.escape(source.title)}</a>{quotes}</li>')
         title = html.escape(self.labels["backlinks"])
         return (f'<section class="llmnotes-backlinks" markdown="0">\n<h2 id="llmnotes-backlinks">{title}</h2>\n'
                 f'<ul>\n' + "\n".join(rows) + "\n</ul>\n</section>\n")

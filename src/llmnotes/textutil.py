@@ -87,3 +87,13 @@ def sentence_around(line: str, start: int, end: int, limit: int = 200) -> str:
         a = max(0, mid - limit // 2)
         sentence = ("…" if a else "") + sentence[a:a + limit].strip() + "…"
     return sentence
+
+
+_WIKI_INLINE = re.compile(r"!?\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
+_MD_INLINE = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
+
+
+def plain_inline(text: str) -> str:
+    """Markdown link syntax → the words a reader sees (for quoting a sentence as plain text)."""
+    text = _WIKI_INLINE.sub(lambda m: m.group(3) or m.group(1) or m.group(2) or "", text)
+    return _MD_INLINE.sub(r"\1", text)

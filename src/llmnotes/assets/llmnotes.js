@@ -1,1 +1,0 @@
-/* llmnotes: filters and sorting on generated pages */
