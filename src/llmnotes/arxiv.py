@@ -1,0 +1,89 @@
+"""arXiv identifiers as they appear in notes: every URL form, `arXiv:` mentions, old-style ids.
+
+Recognised: arxiv.org/abs|pdf|html (any host prefix, versions, `.pdf`), papers.cool/arxiv,
+huggingface.co/papers, alphaxiv.org (abs/overview/pdf), and `arXiv:2305.10250` in prose.
+Old-style ids (`hep-th/9901001`, `cs.CL/0501001`) are canonicalised the way arXiv
+itself redirects them: the subject class is dropped (`cs/0501001`), so one paper cited
+both ways is one entry. Versions are dropped too (`2305.10250v2` → `2305.10250`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NEW = r"(?P<new>(?P<yymm>\d{4})\.\d{4,5})(?:v\d+)?"
+_OLD = r"(?P<old>(?P<arch>[a-z]+(?:-[a-z]+)*)(?:\.[A-Za-z]{2})?/(?P<oyymm>\d{4})\d{3})(?:v\d+)?"
+_ID = rf"(?:{_NEW}|{_OLD})(?!\w)"
+
+# Hosts and paths that carry an arXiv id, in every form people paste.
+_URL = (
+    r"(?:https?://)?(?:[\w-]+\.)*(?:"
+    r"arxiv\.org/(?:abs|pdf|html|format)/"
+    r"|papers\.cool/arxiv/(?:kimi\?paper=)?"
+    r"|huggingface\.co/papers/"
+    r"|alphaxiv\.org/(?:abs/|overview/|pdf/)?"
+    r")"
+)
+URL_RE = re.compile(rf"{_URL}{_ID}(?:\.pdf)?", re.IGNORECASE)
+MENTION_RE = re.compile(rf"(?<![\w/])arXiv\s*:\s*{_ID}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ArxivRef:
+    """One arXiv id found in text: where, the canonical id, and the month the id encodes."""
+
+    start: int
+    end: int
+    id: str
+    date: str | None  # "YYYY-MM"
+
+
+def _canonical(m: re.Match[str]) -> tuple[str, str | None]:
+    if m.group("new"):
+        yymm = m.group("yymm")
+        new = m.group("new")
+        return new, _month("20" + yymm[:2], yymm[2:])
+    arch = m.group("arch").lower()
+    number = m.group("old").rsplit("/", 1)[1]
+    yy = m.group("oyymm")[:2]
+    century = "19" if int(yy) >= 91 else "20"  # old-style ids ran from 1991 to March 2007
+    return f"{arch}/{number}", _month(century + yy, m.group("oyymm")[2:])
+
+
+def _month(year: str, month: str) -> str | None:
+    return f"{year}-{month}" if 1 <= int(month) <= 12 else None
+
+
+def find_arxiv(text: str) -> list[ArxivRef]:
+    """Every arXiv id in `text` (URLs and `arXiv:` mentions), in order, with offsets of the match."""
+    if "arxiv" not in text.lower() and "huggingface.co/papers" not in text and "alphaxiv" not in text.lower():
+        return []
+    found: list[ArxivRef] = []
+    for rx in (URL_RE, MENTION_RE):
+        for m in rx.finditer(text):
+            ident, date = _canonical(m)
+            found.append(ArxivRef(m.start(), m.end(), ident, date))
+    found.sort(key=lambda r: r.start)
+    out: list[ArxivRef] = []
+    for r in found:  # a mention inside a URL already matched is the same reference
+        if out and r.start < out[-1].end:
+            continue
+        out.append(r)
+    return out
+
+
+def arxiv_id(url_or_text: str) -> str | None:
+    """The canonical arXiv id of a URL or `arXiv:` mention, or None."""
+    refs = find_arxiv(url_or_text)
+    return refs[0].id if refs else None
+
+
+def arxiv_date(ident: str) -> str | None:
+    """The month an arXiv id encodes, "YYYY-MM": `2305.10250` → "2023-05", `hep-th/9901001` → "1999-01"."""
+    m = re.fullmatch(_ID, ident)
+    return _canonical(m)[1] if m else None
+
+
+def abs_url(ident: str) -> str:
+    return f"https://arxiv.org/abs/{ident}"

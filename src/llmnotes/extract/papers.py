@@ -1,0 +1,700 @@
+"""The paper index: every paper a note cites, with its title, dates, venue, code and citing notes.
+
+Where papers come from, strongest first (heuristics never overrule the author):
+
+1. Front matter of a note about one paper (`arxiv:`, or `type: paper`): its fields.
+2. A fenced ```` ```paper ```` YAML block (title, arxiv, date, venue, code, summary).
+3. An arXiv id in any URL form (see `llmnotes.arxiv`). The title comes from the block
+   the link sits in: the same line (a Markdown link's text, or a citation), else the
+   nearest outline label above it (a heading, a line, a list item) that is not a field
+   ("时间", "link", a date, a bare URL). A label nested inside another paper's block
+   (a survey listed under the paper it surveys), or a generic label such as "综述",
+   is titled "<parent title> · <label>".
+4. A paper-title line in a list without a link ("- R-Tuning: …") followed by its
+   date/venue line ("  - 2023.11，NAACL 2024"), or with a GitHub link, or under a
+   heading such as "Papers"/"论文"/"References".
+5. Reference lists in the usual citation styles (author–year, "Title (2024.06)",
+   "Title, 2017-06-12, https://…", quoted titles, a venue in italics).
+
+The stated date is the block's date field ("时间：2023-5-21", "时间" with the date below
+it, a date line "2024.06，NAACL 2024" whose rest is the venue). Papers are merged
+across notes by arXiv id, else by normalised title; explicit values win field by
+field. A stated date more than a month away from the arXiv id's month is a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ..arxiv import arxiv_date, find_arxiv
+from ..dates import find_dates, parse_date
+from ..model import Diagnostic, FuzzyDate, Note, Paper, Source
+from ..textutil import mask_code, shorten
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
+
+# --------------------------------------------------------------------------- patterns
+
+_BULLET = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)、]|\[\d{1,3}\])[ \t]+(.*)$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*paper[ \t]*$", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>()\[\]（）\"'`]+|www\.[^\s<>()\[\]（）\"'`]+")
+_MDLINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_GITHUB = re.compile(r"https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+)", re.IGNORECASE)
+_FIELD_LABEL = re.compile(
+    r"^(?:时间|日期|发表时间|发布时间|发表|发布|date|published|year|time|论文|原文|文章|链接|地址|网址|"
+    r"paper|arxiv|pdf|link|url|代码|源码|code|github|repo|项目|project|来源|source|会议|期刊|venue|"
+    r"标题|题目|title|作者|authors?)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+_DATE_LABEL = re.compile(r"^(?:时间|日期|发表时间|发布时间|发表|发布|date|published|year|time)\s*[:：]?\s*", re.IGNORECASE)
+_TITLE_LABEL = re.compile(r"^(?:标题|题目|title|论文|paper)\s*[:：]\s*(?P<v>.+)$", re.IGNORECASE)
+_VENUE_LABEL = re.compile(r"^(?:会议|期刊|venue|published in)\s*[:：]\s*(?P<v>.+)$", re.IGNORECASE)
+# Labels that name a part, not a paper: a survey listed under a paper is "<paper> · 综述".
+_GENERIC = re.compile(r"^(?:综述|survey|论文|paper|原文|相关论文|related work|follow-?up|续作|改进|v2)$", re.IGNORECASE)
+_PAPER_SECTION = re.compile(
+    r"(?:^|\b)(?:papers?|references?|bibliography|reading list|citations?)(?:\b|$)|论文|参考文献|参考资料|文献",
+    re.IGNORECASE,
+)
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
+_SEP = " \t,，;；:：.。|/、-–—"
+_BARE_YEAR = re.compile(r"(?<![\d.\-/])(19[5-9]\d|20\d\d)(?![\d.\-/])")
+_ITALIC = re.compile(r"(?<![*_\w])(?:\*([^*\n]+)\*|_([^_\n]+)_)(?![*_\w])")
+_QUOTED = re.compile(r"[\"“«《]([^\"”»》]{3,300})[\"”»》]")
+_APA = re.compile(
+    r"^(?P<authors>[^()（）]{2,400}?)\s*[(（](?P<date>[^()（）]{4,40})[)）][.。]?\s+(?P<title>.+?[.?!。])"
+    r"(?:\s+(?P<rest>.*))?$"
+)
+_PAREN_DATE = re.compile(r"^(?P<title>[^()（）]{3,300}?)\s*[(（](?P<date>[^()（）]{4,40})[)）](?P<rest>.*)$")
+_REVERSED_FULL = re.compile(r"^\s*(\d{4}),\s*([A-Za-z]+\.?\s+\d{1,2})\s*$")  # APA "(2023, October 5)"
+_AUTHORISH = re.compile(r",|&| and |et al|等", re.IGNORECASE)
+
+SUMMARY_LIMIT = 5
+
+
+# --------------------------------------------------------------------------- outline
+
+
+@dataclass
+class _Line:
+    """One non-blank line of a note seen as an outline node."""
+
+    no: int  # 0-based line of note.text
+    indent: int
+    item: bool
+    heading: int  # 0 for non-headings
+    content: str  # without bullet or heading marks, stripped
+    parent: int | None = None  # index into the outline
+    children: list[int] = field(default_factory=list)
+    section: str = ""  # text of the nearest heading above
+
+
+def _outline(masked: str) -> list[_Line]:
+    """A linear pass turning headings, lines and nested lists into a tree (parents and children).
+
+    A heading or a label line at the margin parents the list that follows it, as in a
+    plain-text outline export; a list item parents the items indented under it.
+    """
+    out: list[_Line] = []
+    stack: list[int] = []  # open list items, innermost last
+    root: int | None = None  # heading or margin line the current list hangs from
+    section = ""
+    for no, raw in enumerate(masked.split("\n")):
+        if not raw.strip():
+            continue
+        raw = raw.rstrip()
+        h = _HEADING.match(raw)
+        if h:
+            node = _Line(no, 0, False, len(h.group(1)), h.group(2).strip(), section=h.group(2).strip())
+            section = node.content
+            out.append(node)
+            stack, root = [], len(out) - 1
+            continue
+        b = _BULLET.match(raw)
+        indent = len(raw) - len(raw.lstrip(" \t").expandtabs(4)) if not b else len(b.group(1).expandtabs(4))
+        if b:
+            node = _Line(no, indent, True, 0, b.group(2).strip(), section=section)
+        else:
+            node = _Line(no, len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip()), False, 0,
+                         raw.strip(), section=section)
+        while stack and out[stack[-1]].indent >= node.indent and (b or node.indent == 0):
+            stack.pop()
+        if not b and node.indent == 0:
+            # A margin line ends the list: it is a new root when it looks like a label.
+            node.parent = out[root].parent if root is not None and not out[root].heading else root
+            if root is not None and not out[root].heading:
+                node.parent = _heading_of(out, root)
+            out.append(node)
+            stack, root = [], len(out) - 1
+            if node.parent is not None:
+                out[node.parent].children.append(root)
+            continue
+        node.parent = stack[-1] if stack else root
+        out.append(node)
+        idx = len(out) - 1
+        if node.parent is not None:
+            out[node.parent].children.append(idx)
+        if b:
+            stack.append(idx)
+    return out
+
+
+def _heading_of(out: list[_Line], i: int) -> int | None:
+    while i is not None and not out[i].heading:
+        i = out[i].parent  # type: ignore[assignment]
+    return i
+
+
+# --------------------------------------------------------------------------- classifying lines
+
+
+def _strip_md(text: str) -> str:
+    """Visible text of a line: Markdown links → their text, emphasis marks and hard breaks dropped."""
+    text = _MDLINK.sub(lambda m: m.group(1), text)
+    text = re.sub(r"(\*\*|__|~~)", "", text)
+    return text.strip().rstrip("\\").strip()
+
+
+def _without_urls(text: str) -> str:
+    return _URL.sub(" ", _MDLINK.sub(lambda m: "" if _is_url_text(m.group(1), m.group(2)) else m.group(1),
+                                      text)).strip(_SEP + " ")
+
+
+def _is_url_text(label: str, url: str) -> bool:
+    label = label.strip()
+    return not label or label == url or label.lower() in {"arxiv", "pdf", "paper", "论文", "link", "链接", "code",
+                                                        "代码", "github", "原文", "here", "这里"}
+
+
+def _is_field(content: str) -> bool:
+    """A line that states a property (a label, a date, a bare URL) rather than naming something."""
+    text = _strip_md(content)
+    if not text:
+        return True
+    if _FIELD_LABEL.fullmatch(text) or _FIELD_LABEL.match(text) and re.match(r"^[^:：]{1,12}[:：]", text):
+        return True
+    if not _without_urls(content):
+        return True
+    return _date_line(text) is not None
+
+
+def _date_line(text: str) -> tuple[FuzzyDate, str] | None:
+    """A line that is a date, optionally labelled and followed by a venue: "2023.11，NAACL 2024"."""
+    text = _DATE_LABEL.sub("", text, count=1).strip()
+    whole = parse_date(text)
+    if whole:
+        return whole, ""
+    found = find_dates(text)
+    if not found or found[0][0] != 0:
+        return None
+    _start, end, date = found[0]
+    rest = text[end:]
+    if rest and rest[0] not in _SEP + "（(":
+        return None
+    venue = rest.strip(_SEP + " ").strip("()（）").strip()
+    return date, venue
+
+
+def _title_shaped(text: str) -> bool:
+    """An English paper title: starts with a capital, three or more words, mostly Latin, not a sentence."""
+    if not text or len(text) > 300 or _URL.search(text) or not (text[0].isupper() or text[0].isdigit()):
+        return False
+    if text.endswith(("。", "；", ";", "，")) or (text.endswith(".") and not text.endswith("etc.")):
+        return False
+    words = _LATIN_WORD.findall(text)
+    if len(words) < 3:
+        return False
+    latin = sum(len(w) for w in words)
+    other = len(re.sub(r"[\sA-Za-z0-9'’\-:,.?!&()/+]", "", text))
+    return latin >= 4 * other
+
+
+def _split_label(label: str) -> tuple[str, str]:
+    """"CharacterBench，一个基准测试" → ("CharacterBench", "一个基准测试"): the name, then its gloss."""
+    m = re.match(r"^(.+?)\s*(?:[，：]|\s[-–—]\s)\s*(.+)$", label)
+    if m and len(m.group(1)) >= 2:
+        return m.group(1).strip(), m.group(2).strip()
+    return label, ""
+
+
+def _norm_title(title: str) -> str:
+    t = unicodedata.normalize("NFKC", title).casefold()
+    return re.sub(r"[\W_]+", "", t)
+
+
+def _date_from(text: str) -> FuzzyDate | None:
+    """A citation's date: a full value, "2023, October 5", any date inside, else a bare year."""
+    text = text.strip()
+    m = _REVERSED_FULL.match(text)
+    if m:
+        text = f"{m.group(2)}, {m.group(1)}"
+    d = parse_date(text)
+    if d:
+        return d
+    found = find_dates(text)
+    if found:
+        return found[0][2]
+    y = _BARE_YEAR.search(text)
+    return FuzzyDate(y.group(1), None, "year", y.group(1)) if y else None
+
+
+def _venue_from(rest: str) -> str | None:
+    """The venue of a citation's tail: the italic part, else the text up to the first comma."""
+    rest = _URL.sub("", rest).strip()
+    it = _ITALIC.search(rest)
+    if it:
+        return (it.group(1) or it.group(2)).strip() or None
+    rest = re.sub(r"^(?:In|in|收录于)[:：]?\s+", "", rest).strip(_SEP + " ")
+    head = re.split(r"[,，;；]|\.\s", rest, maxsplit=1)[0].strip(_SEP + " ")
+    return head or None
+
+
+def parse_citation(text: str) -> tuple[str, FuzzyDate | None, str | None] | None:
+    """(title, date, venue) of one reference-list entry, or None when it is not a citation.
+
+    Styles: author–year `Authors (2023, October 5). Title. *Venue*.`; quoted titles
+    `A. Author, "Title," in *Venue*, 2019.`; `Title (2024.06) …`; `Title, 2017-06-12,
+    https://…`; `Title. *Venue* 2019`.
+    """
+    text = _MDLINK.sub(lambda m: m.group(1) if not _is_url_text(m.group(1), m.group(2)) else m.group(2),
+                       text.strip())
+    text = re.sub(r"^\[\d{1,3}\]\s*", "", text)
+    m = _APA.match(text)
+    if m and _AUTHORISH.search(m.group("authors")):
+        date = _date_from(m.group("date"))
+        if date:
+            title = m.group("title").rstrip(".。").strip()
+            return title, date, _venue_from(m.group("rest") or "")
+    q = _QUOTED.search(text)
+    if q:
+        title = q.group(1).strip().rstrip(",，.")
+        rest = text[q.end():]
+        date = _date_from(_ITALIC.sub(" ", rest)) or _date_from(rest)
+        return title, date, _venue_from(rest)
+    m = _PAREN_DATE.match(text)
+    if m:
+        date = parse_date(m.group("date")) or _date_from(m.group("date")) if _has_year(m.group("date")) else None
+        if date:
+            title = m.group("title").strip(_SEP + " ")
+            if title:
+                return title, date, _venue_from(m.group("rest"))
+    it = _ITALIC.search(text)
+    if it and it.start() > 0:
+        title = text[:it.start()].strip(_SEP + " ")
+        if title and not _URL.search(title):
+            venue = (it.group(1) or it.group(2)).strip()
+            return title, _date_from(text[it.end():]) or _date_from(venue), venue
+    found = find_dates(text)
+    if found and found[0][0] > 0:
+        s, e, date = found[0]
+        title = text[:s].strip(_SEP + " ")
+        rest = text[e:]
+        if title and (not rest.strip() or rest[0] in _SEP) and (_URL.search(rest) or not rest.strip(_SEP + " ")):
+            return title, date, _venue_from(rest) if not _URL.fullmatch(rest.strip(_SEP + " ")) else None
+    return None
+
+
+def _has_year(text: str) -> bool:
+    return bool(re.search(r"(?:19|20)\d\d", text))
+
+
+# --------------------------------------------------------------------------- occurrences
+
+
+@dataclass
+class _Occurrence:
+    paper: Paper
+    date_line: int | None = None
+    order: int = 0
+
+
+class _NoteReader:
+    """Finds the papers of one note."""
+
+    def __init__(self, note: Note) -> None:
+        self.note = note
+        self.masked = mask_code(note.text)
+        self.lines = self.masked.split("\n")
+        self.raw_lines = note.text.split("\n")
+        self.outline = _outline(self.masked)
+        self.by_no = {node.no: i for i, node in enumerate(self.outline)}
+        self.out: list[_Occurrence] = []
+
+    def src(self, i: int) -> Source:
+        return Source(self.note.path, self.note.source_line(self.outline[i].no))
+
+    def run(self) -> list[_Occurrence]:
+        self._front_matter()
+        self._paper_blocks()
+        titles: dict[int, list[tuple[str, int]]] = {}  # title node → arXiv refs (id, line node)
+        same_line: list[tuple[int, str]] = []
+        for i, node in enumerate(self.outline):
+            refs = find_arxiv(node.content)
+            for ref in refs:
+                if self._line_title(node.content):
+                    same_line.append((i, ref.id))
+                else:
+                    t = self._title_node(i)
+                    titles.setdefault(t if t is not None else -1 - i, []).append((ref.id, i))
+        taken = {t for t in titles if t >= 0}
+        for i, ident in same_line:
+            self._from_line(i, ident)
+        for t, refs in titles.items():
+            seen: list[str] = []
+            for ident, i in refs:
+                if ident not in seen:
+                    seen.append(ident)
+                    self._from_block(t, ident, i, taken)
+        self._titled_items(taken)
+        return self.out
+
+    # ---- explicit sources
+
+    def _front_matter(self) -> None:
+        meta = self.note.meta
+        if not (meta.get("arxiv") or str(meta.get("type", "")).lower() == "paper" or isinstance(meta.get("paper"), dict)):
+            return
+        data: dict[str, Any] = dict(meta.get("paper")) if isinstance(meta.get("paper"), dict) else dict(meta)
+        data.setdefault("title", meta.get("paper_title") or self.note.title)
+        paper = self._explicit(data, Source(self.note.path, 1))
+        if paper:
+            self.out.append(_Occurrence(paper, 1 if paper.date else None))
+
+    def _paper_blocks(self) -> None:
+        i = 0
+        n = len(self.raw_lines)
+        while i < n:
+            m = _FENCE.match(self.raw_lines[i])
+            if not m:
+                i += 1
+                continue
+            fence, start = m.group(1), i
+            i += 1
+            body: list[str] = []
+            while i < n and not self.raw_lines[i].strip().startswith(fence):
+                body.append(self.raw_lines[i])
+                i += 1
+            i += 1
+            line = self.note.source_line(start)
+            try:
+                data = yaml.safe_load("\n".join(body))
+            except yaml.YAMLError as exc:
+                self.diags.append(Diagnostic("warning", self.note.path, line, f"```paper block is not YAML: {exc}"))
+                continue
+            if not isinstance(data, dict):
+                self.diags.append(Diagnostic("warning", self.note.path, line,
+                                             "```paper block should be a mapping (title, arxiv, date, venue, code)"))
+                continue
+            paper = self._explicit(data, Source(self.note.path, line))
+            if paper:
+                self.out.append(_Occurrence(paper, line if paper.date else None))
+
+    diags: list[Diagnostic]
+
+    def _explicit(self, data: dict[str, Any], source: Source) -> Paper | None:
+        ident = None
+        raw_arxiv = str(data.get("arxiv") or data.get("url") or "").strip()
+        if raw_arxiv:
+            refs = find_arxiv(raw_arxiv if "/" in raw_arxiv and "." in raw_arxiv.split("/")[0]
+                              else f"arXiv:{raw_arxiv}")
+            ident = refs[0].id if refs else None
+        title = str(data["title"]).strip() if data.get("title") else None
+        if not (title or ident):
+            return None
+        date = parse_date(str(data["date"])) if data.get("date") else None
+        code = data.get("code") or []
+        code = [str(c) for c in (code if isinstance(code, list) else [code])]
+        summary = data.get("summary") or []
+        summary = [str(s) for s in (summary if isinstance(summary, list) else [summary])]
+        urls = [str(data["url"])] if data.get("url") else []
+        return Paper(title=title, source=source, arxiv=ident, date=date,
+                     arxiv_date=arxiv_date(ident) if ident else None,
+                     venue=str(data["venue"]).strip() if data.get("venue") else None,
+                     code=code, summary=summary, urls=urls, notes=[self.note.path], inferred=False)
+
+    # ---- arXiv links
+
+    def _line_title(self, content: str) -> str | None:
+        """A title written on the link's own line (a Markdown link's text, or a citation)."""
+        text = _without_urls(content)
+        text = _FIELD_LABEL.sub("", text, count=1) if _FIELD_LABEL.match(text) and re.match(
+            r"^[^:：]{1,12}[:：]", text) else text
+        text = text.strip(_SEP + " ")
+        if not text or _date_line(text) or len(text) < 3:
+            return None
+        return text
+
+    def _from_line(self, i: int, ident: str) -> None:
+        node = self.outline[i]
+        cite = parse_citation(node.content)
+        urls = [u.rstrip(".,，。;；") for u in _URL.findall(node.content)]
+        if cite:
+            title, date, venue = cite
+        else:
+            title, date, venue = self._line_title(node.content), None, None
+            if title:
+                title, _ = _split_label(title)
+        title = _without_urls(title or "") or None
+        block = self._block(i, set())
+        info = self._block_info(i, block, title_node=i)
+        paper = Paper(title=title, source=self.src(i), arxiv=ident, date=date or info["date"],
+                      arxiv_date=arxiv_date(ident), venue=venue or info["venue"], code=info["code"] or
+                      [_repo(u) for u in urls if _GITHUB.match(u)], summary=info["summary"],
+                      urls=[u for u in urls if not _GITHUB.match(u)], notes=[self.note.path])
+        self.out.append(_Occurrence(paper, info["date_line"] or (self.src(i).line if date else None)))
+
+    def _title_node(self, i: int) -> int | None:
+        """The nearest ancestor (or the line itself) that names something rather than states a field."""
+        j: int | None = self.outline[i].parent
+        while j is not None:
+            if not _is_field(self.outline[j].content):
+                return j
+            j = self.outline[j].parent
+        return None
+
+    def _papers_in(self, i: int) -> set[str]:
+        """arXiv ids on the direct children (and their field descendants) of node `i`."""
+        ids: set[str] = set()
+        for c in self.outline[i].children:
+            node = self.outline[c]
+            if _is_field(node.content):
+                ids |= {r.id for r in find_arxiv(node.content)}
+                for cc in self.outline[c].children:
+                    if _is_field(self.outline[cc].content):
+                        ids |= {r.id for r in find_arxiv(self.outline[cc].content)}
+        return ids
+
+    def _block(self, t: int, taken: set[int]) -> list[int]:
+        """Descendants of `t`, leaving out the blocks of other papers nested inside it."""
+        out: list[int] = []
+        todo = list(reversed(self.outline[t].children))
+        while todo:
+            c = todo.pop()
+            if c in taken and c != t:
+                continue
+            out.append(c)
+            todo.extend(reversed(self.outline[c].children))
+        return out
+
+    def _block_info(self, t: int, block: list[int], title_node: int) -> dict[str, Any]:
+        info: dict[str, Any] = {"date": None, "venue": None, "date_line": None, "code": [], "summary": [],
+                                "title": None}
+        for c in block:
+            node = self.outline[c]
+            text = _strip_md(node.content)
+            for u in _URL.findall(node.content):
+                g = _GITHUB.match(u.rstrip(".,，。;；"))
+                if g and _repo(u) not in info["code"]:
+                    info["code"].append(_repo(u))
+            tl = _TITLE_LABEL.match(text)
+            if tl and not info["title"] and not _URL.search(tl.group("v")):
+                info["title"] = tl.group("v").strip()
+                continue
+            vl = _VENUE_LABEL.match(text)
+            if vl and not info["venue"]:
+                info["venue"] = vl.group("v").strip()
+                continue
+            if info["date"] is None:
+                dl = _date_line(text)
+                if dl and (node.parent == title_node or _DATE_LABEL.fullmatch(
+                        _strip_md(self.outline[node.parent].content) if node.parent is not None else "")
+                        or _date_sibling(self.outline, c)):
+                    info["date"], venue = dl
+                    info["venue"] = info["venue"] or venue or None
+                    info["date_line"] = self.note.source_line(node.no)
+                    continue
+            if (node.parent == title_node and not node.children and not _is_field(node.content)
+                    and len(info["summary"]) < SUMMARY_LIMIT):
+                info["summary"].append(shorten(_strip_md(node.content), 200))
+        return info
+
+    def _from_block(self, t: int, ident: str, link_node: int, taken: set[int]) -> None:
+        if t < 0:  # no label above the link: a bare link in prose or a link list
+            i = -1 - t
+            urls = [u.rstrip(".,，。;；") for u in _URL.findall(self.outline[i].content)]
+            paper = Paper(title=None, source=self.src(i), arxiv=ident, arxiv_date=arxiv_date(ident),
+                          urls=[u for u in urls if not _GITHUB.match(u)], notes=[self.note.path])
+            self.out.append(_Occurrence(paper))
+            return
+        node = self.outline[t]
+        # A heading over a link list is a section, not a title: use it only for a lone paper.
+        if node.heading and len(self._ids_under(t)) > 1:
+            self._from_block(-1 - link_node, ident, link_node, taken)
+            return
+        label, gloss = _split_label(_strip_md(node.content))
+        parent = self._title_node(t) if node.parent is not None else None
+        if parent is not None and (_GENERIC.match(label) or self._papers_in(parent) - {ident}):
+            parent_label = _split_label(_strip_md(self.outline[parent].content))[0]
+            if not self.outline[parent].heading or _GENERIC.match(label):
+                label = f"{parent_label} · {label}"
+        block = self._block(t, taken)
+        info = self._block_info(t, block, title_node=t)
+        urls: list[str] = []
+        for c in block:
+            for u in _URL.findall(self.outline[c].content):
+                u = u.rstrip(".,，。;；")
+                if find_arxiv(u) and u not in urls:
+                    urls.append(u)
+        summary = ([gloss] if gloss else []) + info["summary"]
+        paper = Paper(title=info["title"] or label, source=self.src(t), arxiv=ident, date=info["date"],
+                      arxiv_date=arxiv_date(ident), venue=info["venue"], code=info["code"],
+                      summary=summary[:SUMMARY_LIMIT], urls=urls, notes=[self.note.path])
+        self.out.append(_Occurrence(paper, info["date_line"]))
+
+    def _ids_under(self, t: int) -> set[str]:
+        ids: set[str] = set()
+        for c in self._block(t, set()):
+            ids |= {r.id for r in find_arxiv(self.outline[c].content)}
+        return ids
+
+    # ---- titles without links
+
+    def _titled_items(self, taken: set[int]) -> None:
+        """Paper-title lines in lists ("- R-Tuning: …" + "  - 2023.11，NAACL 2024") and reference lists."""
+        for i, node in enumerate(self.outline):
+            if i in taken or not node.item or find_arxiv(node.content):
+                continue
+            parent = self.outline[node.parent] if node.parent is not None else None
+            if parent is not None and parent.item and not _without_urls(parent.content):
+                continue  # a description under a link, not a paper
+            in_section = bool(_PAPER_SECTION.search(node.section)) and (parent is None or not parent.item)
+            text = _strip_md(node.content)
+            if in_section:
+                cite = parse_citation(node.content)
+                if cite and cite[0] and not _title_shaped(text):
+                    title, date, venue = cite
+                    self._add_titled(i, title, date, venue, None)
+                    continue
+            if not _title_shaped(text):
+                continue
+            first = self.outline[node.children[0]] if node.children else None
+            dl = _date_line(_strip_md(first.content)) if first is not None else None
+            has_code = any(_GITHUB.search(self.outline[c].content) for c in node.children)
+            cite = parse_citation(node.content) if not dl else None
+            if not (dl or has_code or in_section or (cite and cite[1])):
+                continue
+            if cite and cite[1] and not dl:
+                self._add_titled(i, cite[0], cite[1], cite[2], None)
+                continue
+            date, venue = dl if dl else (None, None)
+            self._add_titled(i, text, date, venue or None, self.note.source_line(first.no) if dl else None)
+
+    def _add_titled(self, i: int, title: str, date: FuzzyDate | None, venue: str | None,
+                    date_line: int | None) -> None:
+        block = self._block(i, set())
+        info = self._block_info(i, block, title_node=i)
+        paper = Paper(title=title, source=self.src(i), date=date or info["date"], venue=venue or info["venue"],
+                      code=info["code"], summary=info["summary"], notes=[self.note.path])
+        self.out.append(_Occurrence(paper, date_line or info["date_line"] or (self.src(i).line if date else None)))
+
+
+def _date_sibling(outline: list[_Line], i: int) -> bool:
+    """"- 时间" then "- 2024-2-5" at the same level: the date belongs to the label before it."""
+    node = outline[i]
+    if node.parent is None:
+        return False
+    sibs = outline[node.parent].children
+    k = sibs.index(i)
+    return k > 0 and bool(_DATE_LABEL.fullmatch(_strip_md(outline[sibs[k - 1]].content)))
+
+
+def _repo(url: str) -> str:
+    g = _GITHUB.match(url.rstrip(".,，。;；"))
+    if not g:
+        return url
+    name = g.group(2)
+    name = name.removesuffix(".git")
+    return f"https://github.com/{g.group(1)}/{name}"
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def _merge(occurrences: list[_Occurrence], diags: list[Diagnostic]) -> list[Paper]:
+    """One paper per arXiv id, else per normalised title; explicit values win field by field."""
+    groups: dict[str, list[_Occurrence]] = {}
+    title_to_key: dict[str, str] = {}
+    for occ in occurrences:
+        if occ.paper.arxiv:
+            key = "arxiv:" + occ.paper.arxiv
+            groups.setdefault(key, []).append(occ)
+            if occ.paper.title:
+                nt = _norm_title(occ.paper.title)
+                if nt and title_to_key.get(nt, key) == key:
+                    title_to_key[nt] = key
+                elif nt:
+                    title_to_key[nt] = ""  # two ids share a title: do not merge by it
+    for occ in occurrences:
+        if occ.paper.arxiv:
+            continue
+        nt = _norm_title(occ.paper.title or "")
+        if not nt:
+            continue
+        key = title_to_key.get(nt) or "title:" + nt
+        groups.setdefault(key, []).append(occ)
+    papers: list[tuple[int, Paper]] = []
+    for occs in groups.values():
+        order = min(o.order for o in occs)
+        occs.sort(key=lambda o: (o.paper.inferred, o.order))
+        first = occs[0].paper
+        merged = Paper(
+            title=next((o.paper.title for o in occs if o.paper.title), None),
+            source=first.source,
+            arxiv=next((o.paper.arxiv for o in occs if o.paper.arxiv), None),
+            date=next((o.paper.date for o in occs if o.paper.date), None),
+            venue=next((o.paper.venue for o in occs if o.paper.venue), None),
+            code=_union(o.paper.code for o in occs),
+            summary=_union(o.paper.summary for o in occs)[:SUMMARY_LIMIT * 2],
+            urls=_union(o.paper.urls for o in occs),
+            notes=_union(o.paper.notes for o in sorted(occs, key=lambda o: o.order)),
+            inferred=all(o.paper.inferred for o in occs),
+        )
+        merged.arxiv_date = arxiv_date(merged.arxiv) if merged.arxiv else None
+        for o in occs:
+            probe = Paper(title=None, source=o.paper.source, date=o.paper.date, arxiv_date=merged.arxiv_date)
+            if probe.date_mismatch and o.paper.date:
+                diags.append(Diagnostic(
+                    "warning", o.paper.source.note, o.date_line or o.paper.source.line,
+                    f"paper '{merged.title or merged.arxiv}': stated date {o.paper.date.raw} differs from "
+                    f"its arXiv id {merged.arxiv} ({merged.arxiv_date})"))
+        papers.append((order, merged))
+    papers.sort(key=lambda op: op[0])
+    return [p for _, p in papers]
+
+
+def _union(lists) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for items in lists:
+        for x in items:
+            if x and x not in seen:
+                seen.add(x)
+                out.append(x)
+    return out
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def papers_of(note: Note, diags: list[Diagnostic] | None = None) -> list[Paper]:
+    """The papers one note cites, before merging (for tests and tools)."""
+    reader = _NoteReader(note)
+    reader.diags = diags if diags is not None else []
+    return [o.paper for o in reader.run()]
+
+
+def collect(kb: KnowledgeBase) -> None:
+    occurrences: list[_Occurrence] = []
+    for path in sorted(kb.notes):
+        reader = _NoteReader(kb.notes[path])
+        reader.diags = kb.diagnostics
+        for occ in reader.run():
+            occ.order = len(occurrences)
+            occurrences.append(occ)
+    kb.papers = _merge(occurrences, kb.diagnostics)
