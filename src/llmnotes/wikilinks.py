@@ -150,18 +150,33 @@ def _is_asset_name(name: str) -> bool:
 
 
 class Resolver:
-    """Name → note path, by stem, title, alias and path, nearest first."""
+    """Name → note path, by stem, alias and title (in that order of trust), nearest first.
+
+    A file name is what the author typed when linking in Obsidian; an alias is a name
+    they chose; a title may be derived from a first line. So a stem match beats an
+    alias match, which beats a title match.
+    """
 
     def __init__(self, notes: Iterable[Note]):
-        self.keys: dict[str, list[str]] = defaultdict(list)
+        self.keys: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.paths: dict[str, str] = {}
         for note in notes:
             self.paths[note.path.casefold()] = note.path
-            names = {note.stem, note.title, *note.aliases, posixpath.splitext(note.path)[0]}
-            for name in names:
-                key = norm(name)
-                if key and note.path not in self.keys[key]:
-                    self.keys[key].append(note.path)
+            tiers = ((0, [note.stem, posixpath.splitext(note.path)[0]]), (1, note.aliases), (2, [note.title]))
+            for tier, names in tiers:
+                for name in names:
+                    key = norm(name)
+                    if key and note.path not in self.keys[key][tier]:
+                        self.keys[key][tier].append(note.path)
+
+    def _lookup(self, key: str) -> list[str]:
+        tiers = self.keys.get(key)
+        if not tiers:
+            return []
+        for tier in sorted(tiers):
+            if tiers[tier]:
+                return list(tiers[tier])
+        return []
 
     def candidates(self, name: str) -> list[str]:
         name = name.strip()
@@ -174,10 +189,10 @@ class Resolver:
             if "/" in variant:
                 last = variant.rsplit("/", 1)[1]
                 suffix = norm(variant.strip("/"))
-                found = [p for p in self.keys.get(norm(last), [])
+                found = [p for p in self._lookup(norm(last))
                          if norm(posixpath.splitext(p)[0]).endswith(suffix)]
             else:
-                found = list(self.keys.get(norm(variant), []))
+                found = self._lookup(norm(variant))
             if found:
                 return found
         return []

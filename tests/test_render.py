@@ -1,0 +1,66 @@
+"""Note pages: images sized, labels escaped, templates overridable by a site's custom_dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+
+from conftest import build_site
+from llmnotes.i18n import Labels
+from llmnotes.kb import KnowledgeBase
+from llmnotes.render import NoteRenderer
+
+
+def render(tmp_path: Path, files: dict[str, str], which: str) -> str:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    kb = KnowledgeBase.build(tmp_path)
+    return NoteRenderer(kb, Labels("en")).render(kb.notes[which])
+
+
+def to_html(md: str) -> str:
+    body = md.split("---\n", 2)[2]
+    return markdown.markdown(body, extensions=["attr_list", "md_in_html", "tables", "fenced_code"])
+
+
+def test_obsidian_image_sizes_are_applied_not_shown(tmp_path: Path):
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "image.png").write_bytes(b"\x89PNG")
+    out = to_html(render(tmp_path, {"n.md": "![alt|1000](https://example.com/a.png)\n\n![[image.png|300]]\n"}, "n.md"))
+    assert 'width="1000"' in out and 'width="300"' in out
+    assert "|1000" not in out and "|300" not in out
+    assert 'src="pics/image.png"' in out  # found by name anywhere in the vault
+
+
+def test_embed_of_a_note_is_a_link(tmp_path: Path):
+    out = to_html(render(tmp_path, {"a.md": "![[b]]\n", "b.md": "# B\n"}, "a.md"))
+    assert '<a class="llmnotes-link" href="b.md">b</a>' in out
+
+
+def test_labels_and_titles_from_notes_are_escaped(tmp_path: Path):
+    evil = "<script>alert(1)</script>"
+    md = render(tmp_path, {"a.md": f"[[b|{evil}]] and [[{evil}]]\n", "b.md": f"---\ntitle: '{evil}'\n---\n"}, "a.md")
+    out = to_html(md)
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    b = render(tmp_path, {}, "b.md")
+    assert "title: '&lt;script&gt;alert(1)&lt;/script&gt;'" in b
+
+
+def test_inline_and_fenced_code_come_out_as_written(tmp_path: Path):
+    src = "`[[x]] #t`\n\n```\n[[y]] #u\n```\n"
+    md = render(tmp_path, {"c.md": src}, "c.md")
+    assert src.strip() in md
+
+
+def test_site_custom_dir_overrides_a_template_by_name(tmp_path: Path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# A\n\n#mytag\n", encoding="utf-8")
+    custom = tmp_path / "overrides"
+    custom.mkdir()
+    (custom / "tag.html").write_text('<p class="custom-tag-page">{{ tag }} by override</p>\n', encoding="utf-8")
+    site = build_site(notes, tmp_path / "site", theme={"name": "material", "custom_dir": str(custom),
+                                                       "language": "zh", "font": False})
+    assert "mytag by override" in (site / "tags" / "mytag" / "index.html").read_text(encoding="utf-8")
