@@ -45,6 +45,7 @@ _BULLET = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)、]|\[\d{1,3}\])[ \t]+(.*
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*paper[ \t]*$", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>()\[\]（）\"'`]+|www\.[^\s<>()\[\]（）\"'`]+")
+_AUTOLINK = re.compile(r"<((?:https?://|www\.)[^<>\s]+)>")
 _MDLINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _GITHUB = re.compile(r"https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+)", re.IGNORECASE)
 _FIELD_LABEL = re.compile(
@@ -156,12 +157,13 @@ def _heading_of(out: list[_Line], i: int) -> int | None:
 
 def _strip_md(text: str) -> str:
     """Visible text of a line: Markdown links → their text, emphasis marks and hard breaks dropped."""
-    text = _MDLINK.sub(lambda m: m.group(1), text)
+    text = _MDLINK.sub(lambda m: m.group(1), _AUTOLINK.sub(lambda m: m.group(1), text))
     text = re.sub(r"(\*\*|__|~~)", "", text)
     return text.strip().rstrip("\\").strip()
 
 
 def _without_urls(text: str) -> str:
+    text = _AUTOLINK.sub(" ", text)
     return _URL.sub(" ", _MDLINK.sub(lambda m: "" if _is_url_text(m.group(1), m.group(2)) else m.group(1),
                                       text)).strip(_SEP + " ")
 
@@ -510,7 +512,7 @@ class _NoteReader:
                     info["date_line"] = self.note.source_line(node.no)
                     continue
             if (node.parent == title_node and not node.children and not _is_field(node.content)
-                    and len(info["summary"]) < SUMMARY_LIMIT):
+                    and not text.endswith((":", "：")) and len(info["summary"]) < SUMMARY_LIMIT):
                 info["summary"].append(shorten(_strip_md(node.content), 200))
         return info
 
@@ -524,7 +526,7 @@ class _NoteReader:
             return
         node = self.outline[t]
         # A heading over a link list is a section, not a title: use it only for a lone paper.
-        if node.heading and len(self._ids_under(t)) > 1:
+        if node.heading and len(self._papers_in(t)) > 1:
             self._from_block(-1 - link_node, ident, link_node, taken)
             return
         label, gloss = _split_label(_strip_md(node.content))
@@ -546,12 +548,6 @@ class _NoteReader:
                       arxiv_date=arxiv_date(ident), venue=info["venue"], code=info["code"],
                       summary=summary[:SUMMARY_LIMIT], urls=urls, notes=[self.note.path])
         self.out.append(_Occurrence(paper, info["date_line"]))
-
-    def _ids_under(self, t: int) -> set[str]:
-        ids: set[str] = set()
-        for c in self._block(t, set()):
-            ids |= {r.id for r in find_arxiv(self.outline[c].content)}
-        return ids
 
     # ---- titles without links
 
