@@ -1,0 +1,158 @@
+"""The timeline page: every dated event, grouped by year then month, each linking to its note.
+
+The list is complete and readable without JavaScript (oldest first); `timeline.js`
+adds the text filter, the tag filter and the order toggle on top of the same HTML.
+Event text is Markdown from notes: we render the few inline forms a timeline needs
+(wiki-links, note links, URLs, bold, code) ourselves, escaping everything else.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from markupsafe import Markup
+
+from ..model import TimelineEvent
+from ..wikilinks import MDLINK, SCHEME, Resolver, nearest
+from . import GeneratedPage, PageContext
+
+PAGE = "timeline.md"
+
+_INLINE = re.compile(
+    r"(?P<wiki>!?\[\[(?P<wt>[^\[\]\n]+?)\]\])"
+    r"|(?P<md>" + MDLINK.pattern + r")"
+    r"|(?P<url>https?://[^\s<>()\[\]{}\"'`，。；！？、）》」]+)"
+    r"|\*\*(?P<bold>[^*\n]+)\*\*"
+    r"|`(?P<code>[^`\n]+)`"
+)
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+@dataclass
+class Month:
+    key: str  # "2017-06", or "2017" for events dated to the year only
+    label: str
+    events: list[TimelineEvent] = field(default_factory=list)
+
+
+@dataclass
+class Year:
+    year: str
+    months: list[Month] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(m.events) for m in self.months)
+
+
+def group(events: list[TimelineEvent]) -> list[Year]:
+    """Years, then months (year-only events first in their year), oldest first."""
+    years: dict[str, Year] = {}
+    for ev in sorted(events, key=lambda e: (e.date.start, e.date.end or "", e.source.note, e.source.line)):
+        y = ev.date.start[:4]
+        year = years.setdefault(y, Year(y))
+        key = ev.date.start[:7]
+        if not year.months or year.months[-1].key != key:
+            year.months.append(Month(key, key if len(key) == 7 else ""))
+        year.months[-1].events.append(ev)
+    return list(years.values())
+
+
+class InlineRenderer:
+    """Event Markdown → escaped HTML whose links point at note, concept and external pages."""
+
+    def __init__(self, ctx: PageContext, page_path: str):
+        self.ctx = ctx
+        self.kb = ctx.kb
+        self.page_path = page_path
+        self.resolver = Resolver(ctx.kb.notes.values())
+
+    def __call__(self, text: str, note_path: str) -> Markup:
+        out: list[str] = []
+        pos = 0
+        for m in _INLINE.finditer(text):
+            out.append(html.escape(text[pos:m.start()], quote=False))
+            out.append(self._piece(m, note_path))
+            pos = m.end()
+        out.append(html.escape(text[pos:], quote=False))
+        return Markup("".join(out))
+
+    def _piece(self, m: re.Match[str], note_path: str) -> str:
+        if m.group("wiki"):
+            inner = m.group("wt")
+            target, _, label = inner.partition("|")
+            name, _, frag = target.partition("#")
+            shown = (label or target).strip()
+            if m.group(0).startswith("!"):
+                return html.escape(shown, quote=False)
+            return self._link(self._note_or_concept(name.strip(), note_path, frag.strip()), shown)
+        if m.group("md"):
+            inner = MDLINK.match(m.group("md"))
+            assert inner is not None
+            label, url = inner.group(2), inner.group(3).strip("<>")
+            if inner.group(1):  # an image: its alt text
+                return html.escape(label, quote=False)
+            if url.startswith(_SAFE_SCHEMES):
+                return self._link(url, label, external=True)
+            if SCHEME.match(url) or url.startswith(("#", "/")):
+                return html.escape(label, quote=False)
+            path, _, frag = url.partition("#")
+            hit = self.resolver.resolve_path(unquote(path), note_path)
+            if hit is None:
+                found = self.resolver.candidates(posixpath.basename(unquote(path)))
+                hit = nearest(found, note_path) if found else None
+            if hit is not None:
+                return self._link(self.ctx.href(self.page_path, self.kb.notes[hit].page_path, unquote(frag)), label)
+            return self._link(self._note_or_concept(posixpath.splitext(posixpath.basename(unquote(path)))[0],
+                                                    note_path, ""), label)
+        if m.group("url"):
+            url = m.group("url").rstrip(".,;:")
+            tail = m.group("url")[len(url):]
+            return self._link(url, url, external=True) + html.escape(tail, quote=False)
+        if m.group("bold"):
+            return f"<strong>{html.escape(m.group('bold'), quote=False)}</strong>"
+        return f"<code>{html.escape(m.group('code'), quote=False)}</code>"
+
+    def _note_or_concept(self, name: str, note_path: str, frag: str) -> str | None:
+        found = self.resolver.candidates(name)
+        if found:
+            from ..urls import anchor
+
+            target = self.kb.notes[nearest(found, note_path)].page_path
+            return self.ctx.href(self.page_path, target, anchor(frag) if frag else "")
+        concept = self.kb.concept_for(name)
+        if concept is not None and self.ctx.options.get("concepts", True) is not False:
+            return self.ctx.href(self.page_path, concept.page_path)
+        return None
+
+    @staticmethod
+    def _link(href: str | None, label: str, external: bool = False) -> str:
+        text = html.escape(label, quote=False)
+        if href is None:
+            return text
+        rel = ' rel="noopener"' if external else ""
+        return f'<a href="{html.escape(href, quote=True)}"{rel}>{text}</a>'
+
+
+def date_label(ev: TimelineEvent, present: str) -> str:
+    """"2017-06", "2023 – 至今", "2014 – 2016"."""
+    d = ev.date
+    if d.end is None:
+        return d.start
+    return f"{d.start} – {present if d.end == 'present' else d.end}"
+
+
+def build(ctx: PageContext) -> list[GeneratedPage]:
+    kb, L = ctx.kb, ctx.labels
+    render = InlineRenderer(ctx, PAGE)
+    years = group(kb.events)
+    tags = sorted({t for ev in kb.events for t in ev.tags}, key=str.casefold)
+    tag_pages = ctx.options.get("tags", True) is not False
+    body = ctx.render("timeline.html", PAGE, years=years, tags=tags, inline=render,
+                      date_label=lambda ev: date_label(ev, L["present"]), tag_pages=tag_pages,
+                      count=len(kb.events))
+    return [GeneratedPage(PAGE, L["timeline"], body)]
