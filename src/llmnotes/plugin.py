@@ -17,6 +17,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from . import exports
 from .config import LlmnotesConfig
 from .i18n import Labels
 from .kb import KnowledgeBase
@@ -65,6 +66,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._replace_notes(files, config, kb, labels)
         self._add_generated_pages(files, config, kb, labels)
         self._add_assets(files, config)
+        if self.config.exports:
+            self._add_exports(files, config, kb)
         if self.config.progress:
             log.info(f"{len(kb.notes)} notes loaded in {time.perf_counter() - started:.2f}s")
         return files
@@ -121,7 +124,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
 
     def _add_generated_pages(self, files: Files, config, kb: KnowledgeBase, labels: Labels) -> None:
         options = {name: self.config[name] for name in
-                   ("home", "tags", "concepts", "timeline", "papers", "roadmap", "links")}
+                   ("home", "tags", "concepts", "timeline", "papers", "roadmap", "links", "exports")}
         options["site_name"] = config.site_name
         custom = config.theme.custom_dir
         ctx = PageContext(kb, labels, config.use_directory_urls,
@@ -138,6 +141,14 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             src = f"assets/llmnotes/{asset.name}"
             if files.get_file_from_path(src) is None:
                 files.append(File.generated(config, src, abs_src_path=str(asset)))
+
+    def _add_exports(self, files: Files, config, kb: KnowledgeBase) -> None:
+        """entries.json, papers.bib and papers.csl.json at the site root (the papers page links them)."""
+        for fmt, name in exports.SITE_FILES.items():
+            old = files.get_file_from_path(name)
+            if old is not None:
+                files.remove(old)
+            files.append(File.generated(config, name, content=exports.render(kb, fmt)))
 
 
 def _escape_html_title(output: str, page, config) -> str:

@@ -1,0 +1,53 @@
+"""The paper index `/papers/`: one row per paper, sortable and filterable, readable without JavaScript.
+
+Rows are rendered newest first (undated last); `assets/papers.js` adds sorting by any
+column and the text and tag filters on top of the same table. The page links the
+site's exports (entries.json, papers.bib, papers.csl.json) when the plugin writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..arxiv import abs_url
+from ..exports import SITE_FILES, bib_keys
+from ..model import Paper
+from ..urls import relative_url
+from . import GeneratedPage, PageContext
+
+PAGE = "papers.md"
+
+
+def _sort_date(p: Paper) -> str:
+    return p.date.start if p.date else (p.arxiv_date or "")
+
+
+def _row(ctx: PageContext, p: Paper, key: str) -> dict[str, Any]:
+    kb = ctx.kb
+    tags: list[str] = []
+    for n in p.notes:
+        for t in kb.note_tags.get(n, []):
+            if t not in tags:
+                tags.append(t)
+    notes = [kb.notes[n] for n in p.notes if n in kb.notes]
+    links = [abs_url(p.arxiv)] if p.arxiv else []
+    links += [u for u in p.urls if u not in links and not u.startswith(tuple(links))][: 3 - len(links)]
+    return {"paper": p, "key": key, "title": p.title or (f"arXiv:{p.arxiv}" if p.arxiv else "?"),
+            "date": _sort_date(p), "tags": tags, "notes": notes, "links": links,
+            "line": p.source.line, "source_note": p.source.note}
+
+
+def build(ctx: PageContext) -> list[GeneratedPage]:
+    kb, L = ctx.kb, ctx.labels
+    keys = bib_keys(kb.papers)
+    rows = [_row(ctx, p, k) for p, k in zip(kb.papers, keys)]
+    dated = sorted((r for r in rows if r["date"]), key=lambda r: r["date"], reverse=True)
+    rows = dated + [r for r in rows if not r["date"]]
+    tags = sorted({t for r in rows for t in r["tags"]}, key=str.casefold)
+    exports = []
+    if ctx.options.get("exports", True) is not False:
+        here = ctx.url(PAGE)
+        exports = [(name, relative_url(here, name)) for name in SITE_FILES.values()]
+    body = ctx.render("papers.html", PAGE, rows=rows, tags=tags, exports=exports,
+                      mismatches=sum(p.date_mismatch for p in kb.papers))
+    return [GeneratedPage(PAGE, L["papers"], body)]
