@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..arxiv import arxiv_date, find_arxiv
+from ..arxiv import MENTION_RE, arxiv_date, find_arxiv
 from ..dates import find_dates, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Paper, Source
 from ..textutil import mask_code, shorten
@@ -65,7 +65,7 @@ _PAPER_SECTION = re.compile(
 )
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
 _SEP = " \t,，;；:：.。|/、-–—"
-_BARE_YEAR = re.compile(r"(?<![\d.\-/])(19[5-9]\d|20\d\d)(?![\d.\-/])")
+_BARE_YEAR = re.compile(r"(?<!\d)(?<!\d[.\-/])(19[5-9]\d|20\d\d)(?!\d|[.\-/]\d)")
 _ITALIC = re.compile(r"(?<![*_\w])(?:\*([^*\n]+)\*|_([^_\n]+)_)(?![*_\w])")
 _QUOTED = re.compile(r"[\"“«《]([^\"”»》]{3,300})[\"”»》]")
 _APA = re.compile(
@@ -235,7 +235,9 @@ def _date_from(text: str) -> FuzzyDate | None:
     text = text.strip()
     m = _REVERSED_FULL.match(text)
     if m:
-        text = f"{m.group(2)}, {m.group(1)}"
+        d = parse_date(f"{m.group(2)}, {m.group(1)}")
+        if d:
+            return FuzzyDate(d.start, d.end, d.precision, text)
     d = parse_date(text)
     if d:
         return d
@@ -363,7 +365,9 @@ class _NoteReader:
         if not (meta.get("arxiv") or str(meta.get("type", "")).lower() == "paper" or isinstance(meta.get("paper"), dict)):
             return
         data: dict[str, Any] = dict(meta.get("paper")) if isinstance(meta.get("paper"), dict) else dict(meta)
-        data.setdefault("title", meta.get("paper_title") or self.note.title)
+        if meta.get("paper_title"):
+            data["title"] = meta["paper_title"]
+        data.setdefault("title", self.note.title)
         paper = self._explicit(data, Source(self.note.path, 1))
         if paper:
             self.out.append(_Occurrence(paper, 1 if paper.date else None))
@@ -424,7 +428,10 @@ class _NoteReader:
 
     def _line_title(self, content: str) -> str | None:
         """A title written on the link's own line (a Markdown link's text, or a citation)."""
-        text = _without_urls(content)
+        for m in _MDLINK.finditer(content):
+            if find_arxiv(m.group(2)) and not _is_url_text(m.group(1), m.group(2)):
+                return m.group(1).strip()
+        text = _without_urls(MENTION_RE.sub(" ", content))
         text = _FIELD_LABEL.sub("", text, count=1) if _FIELD_LABEL.match(text) and re.match(
             r"^[^:：]{1,12}[:：]", text) else text
         text = text.strip(_SEP + " ")
@@ -436,12 +443,14 @@ class _NoteReader:
         node = self.outline[i]
         cite = parse_citation(node.content)
         urls = [u.rstrip(".,，。;；") for u in _URL.findall(node.content)]
-        if cite:
+        link_title = next((m.group(1).strip() for m in _MDLINK.finditer(node.content)
+                           if find_arxiv(m.group(2)) and not _is_url_text(m.group(1), m.group(2))), None)
+        if cite and not link_title:
             title, date, venue = cite
         else:
-            title, date, venue = self._line_title(node.content), None, None
-            if title:
-                title, _ = _split_label(title)
+            title, date, venue = link_title or self._line_title(node.content), None, None
+            if title and not link_title:
+                title = re.split(r"\s*，\s*", title, maxsplit=1)[0]
         title = _without_urls(title or "") or None
         block = self._block(i, set())
         info = self._block_info(i, block, title_node=i)
@@ -470,6 +479,17 @@ class _NoteReader:
                 for cc in self.outline[c].children:
                     if _is_field(self.outline[cc].content):
                         ids |= {r.id for r in find_arxiv(self.outline[cc].content)}
+        return ids
+
+    def _direct_ids(self, t: int) -> set[str]:
+        """arXiv ids on the lines right under `t` (and under its field labels such as "链接")."""
+        ids: set[str] = set()
+        for c in self.outline[t].children:
+            node = self.outline[c]
+            ids |= {r.id for r in find_arxiv(node.content)}
+            if _is_field(node.content):
+                for cc in node.children:
+                    ids |= {r.id for r in find_arxiv(self.outline[cc].content)}
         return ids
 
     def _block(self, t: int, taken: set[int]) -> list[int]:
@@ -525,8 +545,8 @@ class _NoteReader:
             self.out.append(_Occurrence(paper))
             return
         node = self.outline[t]
-        # A heading over a link list is a section, not a title: use it only for a lone paper.
-        if node.heading and len(self._papers_in(t)) > 1:
+        # A label over a list of several papers is a section, not a title: only a lone paper's block.
+        if len(self._direct_ids(t)) > 1:
             self._from_block(-1 - link_node, ident, link_node, taken)
             return
         label, gloss = _split_label(_strip_md(node.content))
@@ -640,7 +660,9 @@ def _merge(occurrences: list[_Occurrence], diags: list[Diagnostic]) -> list[Pape
         occs.sort(key=lambda o: (o.paper.inferred, o.order))
         first = occs[0].paper
         merged = Paper(
-            title=next((o.paper.title for o in occs if o.paper.title), None),
+            title=next((o.paper.title for o in occs if o.paper.title and not o.paper.inferred), None)
+            or next((o.paper.title for o in occs if o.paper.title and _title_shaped(o.paper.title)), None)
+            or next((o.paper.title for o in occs if o.paper.title), None),
             source=first.source,
             arxiv=next((o.paper.arxiv for o in occs if o.paper.arxiv), None),
             date=next((o.paper.date for o in occs if o.paper.date), None),
