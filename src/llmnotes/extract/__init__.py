@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..kb import KnowledgeBase
 
 # Order matters only where one extractor reads another's output (roadmap reads tables).
-MODULES: list[str] = ["papers", "timeline"]
+MODULES: list[str] = ["papers", "timeline", "tables", "links", "roadmap"]
 
 
 def run_all(kb: KnowledgeBase) -> None:

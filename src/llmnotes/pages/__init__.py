@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..kb import KnowledgeBase
 
 # Emitters in the order their pages appear in the navigation.
-EMITTERS = ["home", "timeline", "papers", "tags", "concepts"]
+EMITTERS = ["home", "timeline", "papers", "roadmap", "links", "tags", "concepts"]
 
 
 def templates_dir() -> Path:

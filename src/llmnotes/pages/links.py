@@ -1,0 +1,60 @@
+"""The links page: every external URL the notes cite, once, grouped by site, filterable.
+
+`kb.links` holds one Link per occurrence; here occurrences with the same `link_key`
+become one entry that remembers every citing note. Known sites (GitHub, arXiv, ...)
+come first in a fixed order, then the other hosts by number of links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..extract.links import SITES, link_key, site_of
+from ..model import Note
+from ..urls import name_slug
+from . import GeneratedPage, PageContext
+
+PAGE = "links.md"
+_KNOWN = [name for name, _ in SITES]
+
+
+@dataclass
+class LinkEntry:
+    url: str
+    text: str
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class SiteGroup:
+    name: str  # display name
+    slug: str
+    entries: list[LinkEntry] = field(default_factory=list)
+
+
+def group_links(ctx: PageContext) -> list[SiteGroup]:
+    kb, labels = ctx.kb, ctx.labels
+    entries: dict[str, LinkEntry] = {}
+    sites: dict[str, list[LinkEntry]] = {}
+    for link in kb.links:
+        key = link_key(link.url)
+        entry = entries.get(key)
+        if entry is None:
+            entry = entries[key] = LinkEntry(link.url, link.text)
+            sites.setdefault(site_of(link.url), []).append(entry)
+        elif not entry.text and link.text:
+            entry.text = link.text
+        note = kb.notes.get(link.source.note)
+        if note is not None and note not in entry.notes:
+            entry.notes.append(note)
+    order = sorted(sites, key=lambda s: (_KNOWN.index(s) if s in _KNOWN else len(_KNOWN), -len(sites[s]), s))
+    return [SiteGroup(labels.get(s, s), "site-" + name_slug(s), sites[s]) for s in order]
+
+
+def build(ctx: PageContext) -> list[GeneratedPage]:
+    if not ctx.kb.links:
+        return []
+    groups = group_links(ctx)
+    total = sum(len(g.entries) for g in groups)
+    body = ctx.render("links.html", PAGE, groups=groups, total=total)
+    return [GeneratedPage(PAGE, ctx.labels["links"], body)]

@@ -1,0 +1,107 @@
+"""The roadmap page: concept trees, study plans and learning steps of every roadmap note.
+
+Trees are nested <ul> (Material's search indexes their text) inside <details>, so a
+branch folds without any script; roadmap.js adds the filter and fold-all buttons.
+Every node links to the note of its name, else to the concept page of its name.
+Plan cells are note Markdown: we escape them and turn only their links into <a>.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from urllib.parse import unquote
+
+from markupsafe import Markup, escape
+
+from ..extract.roadmap import progress
+from ..model import RoadmapNode
+from ..wikilinks import MDLINK, WIKILINK, Resolver, nearest
+from . import GeneratedPage, PageContext
+
+PAGE = "roadmap.md"
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+class _Links:
+    """Where a name or a link written in a note leads, as an href from the roadmap page."""
+
+    def __init__(self, ctx: PageContext, page: str):
+        self.ctx, self.page = ctx, page
+        self.resolver = Resolver(ctx.kb.notes.values())
+        self.concepts = ctx.options.get("concepts", True) is not False
+
+    def note(self, path: str) -> str:
+        return self.ctx.href(self.page, self.ctx.kb.notes[path].page_path)
+
+    def concept(self, name: str) -> str | None:
+        concept = self.ctx.kb.concept_for(name) if self.concepts and name else None
+        return self.ctx.href(self.page, concept.page_path) if concept else None
+
+    def node(self, node: RoadmapNode) -> str | None:
+        if not node.target:
+            return None
+        if node.target in self.ctx.kb.notes:
+            return self.note(node.target)
+        return self.concept(node.target)
+
+    def name(self, name: str, from_note: str) -> str | None:
+        found = self.resolver.candidates(name)
+        return self.note(nearest(found, from_note)) if found else self.concept(name)
+
+    def cell(self, md: str, from_note: str) -> Markup:
+        """Escaped cell text with its wiki-links, Markdown links and <br> made real."""
+        spans: list[tuple[int, int, Markup]] = []
+        for m in WIKILINK.finditer(md):
+            target, _, label = m.group(2).partition("|")
+            name = target.split("#")[0].strip()
+            href = self.name(name, from_note)
+            text = escape(label.strip() or target.strip())
+            spans.append((m.start(), m.end(), Markup(f'<a href="{escape(href)}">{text}</a>') if href else text))
+        for m in MDLINK.finditer(md):
+            url, text = m.group(3).strip("<>"), escape(m.group(2))
+            if m.group(1):
+                spans.append((m.start(), m.end(), text))
+                continue
+            href = url if url.lower().startswith(("http://", "https://")) else self._local(url, from_note)
+            spans.append((m.start(), m.end(), Markup(f'<a href="{escape(href)}">{text}</a>') if href else text))
+        for m in _BR.finditer(md):
+            spans.append((m.start(), m.end(), Markup("<br>")))
+        out, pos = Markup(""), 0
+        for start, end, html in sorted(spans, key=lambda s: s[0]):
+            if start < pos:
+                continue  # a link inside a link: the outer one won
+            out += escape(md[pos:start]) + html
+            pos = end
+        return out + escape(md[pos:])
+
+    def _local(self, url: str, from_note: str) -> str | None:
+        path = unquote(url.split("#")[0])
+        hit = self.resolver.resolve_path(path, from_note)
+        if hit:
+            return self.note(hit)
+        return self.name(posixpath.splitext(posixpath.basename(path))[0], from_note)
+
+
+def build(ctx: PageContext) -> list[GeneratedPage]:
+    kb = ctx.kb
+    if not kb.roadmap:
+        return []
+    by_note: dict[str, dict[str, list[RoadmapNode]]] = defaultdict(lambda: {"tree": [], "plan": [], "steps": []})
+    for node in kb.roadmap:
+        by_note[node.source.note][node.kind].append(node)
+    notes = sorted(by_note, key=lambda p: (kb.notes[p].title.casefold(), p))
+    links = _Links(ctx, PAGE)
+    sections = []
+    for path in notes:
+        parts = by_note[path]
+        done = total = 0
+        for node in [*parts["tree"], *parts["steps"], *parts["plan"]]:
+            d, t = progress(node)
+            done, total = done + d, total + t
+        sections.append({"note": kb.notes[path], "trees": parts["tree"], "plans": parts["plan"],
+                         "steps": parts["steps"], "done": done, "total": total})
+    body = ctx.render("roadmap.html", PAGE, sections=sections, node_href=links.node,
+                      cell=links.cell, progress=progress)
+    return [GeneratedPage(PAGE, ctx.labels["roadmap"], body)]
