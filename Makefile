@@ -30,7 +30,7 @@ test: install browser
 	$(BIN)/python -m pytest -q
 
 check: install
-	$(BIN)/llmnotes check notes
+	$(BIN)/llmnotes check .
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -20,20 +20,24 @@ def _config_for(notes_dir: Path) -> tuple[str, dict]:
                                  "site_name": notes_dir.resolve().name or "Notes"}
 
 
-def _notes_dir_of(notes_dir: Path) -> Path:
-    """The folder holding the notes: the docs_dir of a mkdocs.yml, or the folder itself."""
-    own = notes_dir / "mkdocs.yml"
+def _knowledge_base(folder: Path):
+    """The knowledge base of a notes folder, or of the docs_dir of a folder's mkdocs.yml
+    (with that site's llmnotes options)."""
+    from .kb import KnowledgeBase
+
+    own = folder / "mkdocs.yml"
     if own.is_file():
         from mkdocs.config import load_config
 
-        return Path(load_config(str(own)).docs_dir)
-    return notes_dir
+        cfg = load_config(str(own))
+        plugin = cfg.plugins.get("llmnotes")
+        level = plugin.config.unresolved_links if plugin is not None else "warning"
+        return KnowledgeBase.build(Path(cfg.docs_dir), unresolved_level=level)
+    return KnowledgeBase.build(folder)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .kb import KnowledgeBase
-
-    kb = KnowledgeBase.build(_notes_dir_of(Path(args.notes_dir)))
+    kb = _knowledge_base(Path(args.notes_dir))
     if args.format == "json":
         json.dump([d.to_dict() for d in kb.diagnostics], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -48,9 +52,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from . import exports
-    from .kb import KnowledgeBase
 
-    kb = KnowledgeBase.build(_notes_dir_of(Path(args.notes_dir)))
+    kb = _knowledge_base(Path(args.notes_dir))
     sys.stdout.write(exports.render(kb, args.format))
     return 0
 

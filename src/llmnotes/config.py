@@ -22,6 +22,10 @@ class LlmnotesConfig(Config):
     roadmap = c.Type(bool, default=True)
     links = c.Type(bool, default=True)
 
+    # Settings for diagnostics: links to a name with no note ("warning" fails --strict;
+    # "info" for vaults that link to concepts on purpose)
+    unresolved_links = c.Choice(("warning", "info"), default="warning")
+
     # Settings for exports (entries.json, papers.bib, papers.csl.json in the site)
     exports = c.Type(bool, default=True)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import extract
 from .loader import load_vault
-from .model import Diagnostic, Link, Note, Paper, RoadmapNode, Table, TimelineEvent, WikiLink
+from .model import Diagnostic, Level, Link, Note, Paper, RoadmapNode, Table, TimelineEvent, WikiLink
 from .urls import name_slug, tag_slug
 from .wikilinks import Resolver, Scan, nearest, norm, scan_note
 
@@ -54,15 +54,22 @@ class KnowledgeBase:
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def build(cls, root: Path | str, cache: dict[str, Any] | None = None) -> KnowledgeBase:
-        """Load `root` and derive everything. `cache` lets `serve` skip unchanged files."""
+    def build(cls, root: Path | str, cache: dict[str, Any] | None = None,
+              unresolved_level: Level = "warning") -> KnowledgeBase:
+        """Load `root` and derive everything. `cache` lets `serve` skip unchanged files.
+
+        `unresolved_level`: how a link to a name without a note is reported. A warning by
+        default (a typo fails `--strict`); a vault that links to concepts on purpose, as
+        Obsidian users do for notes not yet written, can lower it to "info".
+        """
         root = Path(root)
         vault = load_vault(root, cache)
         diags = list(vault.diagnostics)
         notes = {n.path: n for n in vault.notes}
         scans = {p: scan_note(n) for p, n in notes.items()}
         resolver = Resolver(notes.values())
-        wikilinks, backlinks, concepts = _resolve_links(notes, scans, resolver, vault.assets, root, diags)
+        wikilinks, backlinks, concepts = _resolve_links(notes, scans, resolver, vault.assets, diags,
+                                                            unresolved_level)
         tags, note_tags = _collect_tags(notes, scans)
         diags += _duplicate_titles(notes)
         kb = cls(root=root, notes=notes, scans=scans, assets=vault.assets, diagnostics=diags,
@@ -95,7 +102,8 @@ class KnowledgeBase:
 # ---------------------------------------------------------------------- helpers
 
 
-def _resolve_links(notes, scans, resolver: Resolver, assets: list[str], root: Path, diags: list[Diagnostic]):
+def _resolve_links(notes, scans, resolver: Resolver, assets: list[str], diags: list[Diagnostic],
+                   unresolved_level: Level):
     wikilinks: list[WikiLink] = []
     backlinks: dict[str, list[WikiLink]] = defaultdict(list)
     concepts: dict[str, Concept] = {}
@@ -138,7 +146,7 @@ def _resolve_links(notes, scans, resolver: Resolver, assets: list[str], root: Pa
                 concepts[key] = Concept(name=name, slug=slug)
             concepts[key].mentions.append(link)
             kind = "wiki-link" if span.kind == "wikilink" else "note link"
-            diags.append(Diagnostic("warning", path, link.source.line,
+            diags.append(Diagnostic(unresolved_level, path, link.source.line,
                                     f"broken {kind} '{link.target}': no note has that name; "
                                     f"linked to the concept page '{name}'"))
     return wikilinks, dict(backlinks), concepts

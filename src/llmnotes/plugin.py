@@ -5,19 +5,26 @@ on_config   makes the Markdown and theme settings llmnotes relies on
 on_files    builds the knowledge base from the files, replaces every note with its
             rendered page, adds generated pages, assets and exports
 on_post_page re-escapes the <title> element (Material prints titles unescaped)
+on_post_build rewrites Material's search index: UTF-8, and each page's other names
+
+Search (see search.py): on_config runs before Material's search plugin (priority) to
+give it our separator and pipeline when the site set none; on_files, once the
+knowledge base exists and before any page is indexed, teaches jieba its names;
+on_post_build runs after the search plugin has written its index.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import time
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import exports
+from . import exports, search
 from .config import LlmnotesConfig
 from .i18n import Labels
 from .kb import KnowledgeBase
@@ -40,10 +47,14 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         # Defining on_startup keeps this object alive across serve rebuilds: the cache survives.
         self._cache = {}
 
+    # Before Material's search plugin (priority 0), which fills in its defaults in on_config.
+    @event_priority(50)
     def on_config(self, config):
         if not self.config.enabled:
             return
         self._configure_markdown(config)
+        if self.config.search:
+            self._configure_search(config)
         if self.config.system_fonts:
             self._configure_fonts(config)
         # Every stylesheet and script in assets/ ships with the site (one file per page kind).
@@ -59,7 +70,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if not self.config.enabled:
             return files
         started = time.perf_counter()
-        kb = KnowledgeBase.build(Path(config.docs_dir), cache=self._cache)
+        kb = KnowledgeBase.build(Path(config.docs_dir), cache=self._cache,
+                                 unresolved_level=self.config.unresolved_links)
         self.kb = kb
         self._log_diagnostics(kb)
         labels = self._labels(config)
@@ -68,6 +80,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._add_assets(files, config)
         if self.config.exports:
             self._add_exports(files, config, kb)
+        if self.config.search:
+            self._teach_segmenter(kb)
         if self.config.progress:
             log.info(f"{len(kb.notes)} notes loaded in {time.perf_counter() - started:.2f}s")
         return files
@@ -76,6 +90,13 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if not self.config.enabled:
             return output
         return _escape_html_title(output, page, config)
+
+    # After Material's search plugin has written search/search_index.json.
+    @event_priority(-50)
+    def on_post_build(self, *, config) -> None:
+        if not self.config.enabled or not self.config.search or self.kb is None:
+            return
+        self._rewrite_search_index(config)
 
     # ------------------------------------------------------------------ helpers
 
@@ -86,6 +107,43 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                 config.markdown_extensions.append(ext)
         toc = config.mdx_configs.setdefault("toc", {})
         toc.setdefault("slugify", heading_slug)
+
+    def _configure_search(self, config) -> None:
+        """Separator with full-width punctuation, no stemmer: unless the site chose its own."""
+        plugin = _search_plugin(config)
+        if plugin is None:
+            return
+        if not plugin.config.get("separator"):
+            plugin.config["separator"] = search.SEPARATOR
+        if plugin.config.get("pipeline") is None:
+            plugin.config["pipeline"] = list(search.PIPELINE)
+
+    def _teach_segmenter(self, kb: KnowledgeBase) -> None:
+        """jieba (global, used by Material at on_page_context) keeps every name of the knowledge base whole."""
+        try:
+            import jieba
+        except ImportError:
+            return
+        jieba.setLogLevel(30)
+        for word in search.dictionary_words(kb):
+            jieba.add_word(word)
+
+    def _rewrite_search_index(self, config) -> None:
+        """Each page's aliases, file name and papers go in a hidden field; the file is written as UTF-8."""
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if not path.is_file():
+            return
+        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            import jieba
+        except ImportError:  # Material indexes Chinese unsegmented then; so do we
+            jieba = None
+
+        def segment(text: str) -> str:
+            return search.segment_han(text, jieba.cut) if jieba else text
+
+        names = search.page_names(self.kb, config.use_directory_urls)
+        path.write_bytes(search.dump_index(search.tune_index(data, names, segment)))
 
     def _configure_fonts(self, config) -> None:
         """Material's default Roboto comes from Google Fonts: blocked for many readers. Use system fonts."""
@@ -149,6 +207,14 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             if old is not None:
                 files.remove(old)
             files.append(File.generated(config, name, content=exports.render(kb, fmt)))
+
+
+def _search_plugin(config):
+    """Material's search plugin instance, when the site uses it."""
+    for name, plugin in config.plugins.items():
+        if name.split("/")[-1] == "search" and "jieba_dict_user" in plugin.config:
+            return plugin
+    return None
 
 
 def _escape_html_title(output: str, page, config) -> str:

@@ -93,6 +93,7 @@ def scan_note(note: Note) -> Scan:
     for m in WIKILINK.finditer(masked):
         inner = text[m.start(2):m.end(2)]
         target, _, label = inner.partition("|")
+        target = target.removesuffix("\\")  # `[[Note\|label]]`: Obsidian's escaped bar inside a table
         target, _, anchor = target.partition("#")
         embed = bool(m.group(1))
         src, sent = context(m.start(), m.end())
