@@ -77,6 +77,7 @@ _AS_OF = re.compile(r"(?:截止|截至|更新于|更新|最后更新|访问于|(
 _URL = re.compile(r"https?://[^\s<>()\[\]{}\"'`，。；！？、）》」]+")
 _HARD_BREAK = re.compile(r"(?:[ \t]{2,}|\\)$")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
+_HTML_START = re.compile(r"<(?!(?:https?|mailto|ftp):)[A-Za-z!/]")  # raw HTML, not an autolink
 _SENTENCE_END = re.compile(r"[。！？!?；;](?=.)|\.(?=\s)")
 
 SHORT = 40  # a dated line this short is a heading-ish line: the lines under it describe it
@@ -113,10 +114,9 @@ def _parse_line(line: str, masked: str) -> _Line:
         if ch:
             end = ch.start()
     content = line[start:end].rstrip()
-    first = content[:1]
-    if kind != "heading" and first == "|":
+    if kind == "para" and content[:1] == "|":
         kind = "table"
-    elif first == "<":
+    elif kind == "para" and _HTML_START.match(content):
         kind = "html"
     return _Line(kind, indent, start, content, masked[start:start + len(content)])
 
@@ -263,7 +263,7 @@ class _NoteTimeline:
         metadata = not rest or lead.labelled or (
             ln.kind == "list" and len(rest) <= SHORT and ln.parent >= 0
             and dated_siblings.get((ln.parent, ln.indent), 0) == 1
-            and self.lines[ln.parent].kind in ("list", "para", "heading") and not self.lead(ln.parent))
+            and self.lines[ln.parent].kind == "list" and not self.lead(ln.parent))
         if metadata:
             subject = self._subject(i)
             if subject:
@@ -293,7 +293,23 @@ class _NoteTimeline:
             s, e = s + covered, e + covered
             if _AS_OF.search(ln.masked, 0, s) or (block_date is not None and _same(date, block_date)):
                 continue
-            self.add(date, sentence_around(ln.content, s, e), [i])
+            text = _trim_rest(sentence_around(ln.content, s, e))
+            title = self._paragraph_title(i) if block_date is None else ""
+            self.add(date, f"{title} — {text}" if title else text, [i])
+
+    def _paragraph_title(self, i: int) -> str:
+        """A short first line heading the paragraph of line i ("OpenAI" above "在…发布会"), or ""."""
+        lines = self.lines
+        j = i
+        while j > 0 and i - j < 5 and lines[j].kind == "para" and lines[j - 1].kind == "para":
+            j -= 1
+        if j == i or lines[j].kind != "para":
+            return ""
+        first = lines[j]
+        title = _trim_rest(first.content)
+        if len(title) > 20 or _SENTENCE_END.search(title) or _DIGITS4.search(first.masked):
+            return ""
+        return title
 
     def _subject(self, i: int) -> str:
         """What a date-only or labelled line dates: its outline parent, skipping label lines."""
