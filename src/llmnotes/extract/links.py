@@ -119,7 +119,7 @@ def bare_text(text: str, starts: list[int], pos: int, prev_end: int) -> str:
 
 
 def link_key(url: str) -> str:
-    """Dedupe key, conservative: host case, `www.`, http/https, trailing slash, empty ?/# only."""
+    """Dedupe key, conservative: host case, `www.`, http/https, trailing slash, in-page anchors."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -127,7 +127,9 @@ def link_key(url: str) -> str:
     host = parts.netloc.lower()
     host = host.removeprefix("www.")
     path = parts.path.rstrip("/") if parts.path not in ("", "/") else ""
-    return urlunsplit(("https", host, path, parts.query, parts.fragment))
+    # A fragment points into the same document, except a hash route (`#/page`) of a web app.
+    fragment = parts.fragment if parts.fragment.startswith(("/", "!")) else ""
+    return urlunsplit(("https", host, path, parts.query, fragment))
 
 
 # Sites a reader of LLM notes knows by name, in the order the links page shows them.
