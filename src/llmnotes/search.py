@@ -1,0 +1,165 @@
+"""Search tuning for Chinese/English notes: what the segmenter must know, how the index is written.
+
+Material's search plugin segments Chinese at build time with jieba, and the browser
+splits a Chinese query greedily against the terms already in the index. So a name
+jieba does not know (a note title, a paper, a tag) ends up in pieces and a reader
+typing it gets poor matches. This module, free of MkDocs, says
+
+- which words jieba must keep whole (`dictionary_words`): every name the
+  knowledge base knows a page by;
+- which characters split words (`SEPARATOR`): full-width punctuation included,
+  so `《Attention》` and `（RLHF）` give the terms `attention` and `rlhf`;
+- which pipeline runs (`PIPELINE`): none. The English stemmer turns `Backends`
+  into `backend` in the index while the browser's trailing-wildcard query
+  `backends*` skips the stemmer, so whole English words were never found;
+- which extra names each page is found by (`page_names`): aliases, file names,
+  cited paper titles and arXiv ids, kept in a field of the index that is searched
+  but not shown;
+- how the index is written (`tune_index`, `dump_index`): UTF-8, compact.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from .urls import page_url
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+# Word separators for the index and the query (a JavaScript regex, used by lunr and
+# by Material's highlighter). Kept out on purpose: `+` `*` `~` `^` (query syntax) and
+# `_` (identifiers); `.` splits only before a non-digit, so 1706.03762 and 3.5 stay whole.
+# The two empty matches split Latin letters or digits from Chinese: the browser does
+# not segment `LoRA微调` otherwise (Material's splitter steps over empty matches).
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SEPARATOR = (
+    r"[\s\u200b\u3000\-"
+    r"、。，．？！；：“”‘’《》（）【】「」『』〈〉〔〕…·～"
+    r",;:!?()\[\]{}<>\"'`|/\\#@=&]+"
+    r"|\.(?!\d)"
+    rf"|(?<=[A-Za-z0-9])(?=[{_HAN}])|(?<=[{_HAN}])(?=[A-Za-z0-9])"
+)
+
+# No stemmer, no stop-word filter, no trimmer: see the module docstring.
+PIPELINE: list[str] = []
+
+# The hidden index field holding a page's other names, and its weight (as a title's).
+NAMES_FIELD = "names"
+NAMES_BOOST = 1000.0
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+_ARXIV_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d.])")
+_ARXIV_CONTEXT = re.compile(r"arxiv", re.IGNORECASE)
+
+
+def han_runs(text: str) -> list[str]:
+    """The runs of Chinese characters in `text`: what jieba sees of it (Material only segments those)."""
+    return _HAN_RUN.findall(text)
+
+
+def segment_han(text: str, cut: Callable[[str], Iterable[str]]) -> str:
+    """Han runs cut into words joined by U+200B, as Material's search plugin does with jieba."""
+    return _HAN_RUN.sub(lambda m: "\u200b" + "\u200b".join(cut(m.group(0))) + "\u200b", text).strip("\u200b")
+
+
+def arxiv_ids(text: str) -> list[str]:
+    """arXiv ids (`2305.18290`) in text that mentions arXiv: links and citations alike, version dropped."""
+    if not _ARXIV_CONTEXT.search(text):
+        return []
+    return list(dict.fromkeys(_ARXIV_ID.findall(text)))
+
+
+def kb_names(kb: KnowledgeBase) -> Iterable[str]:
+    """Every name a reader may type to reach a page: titles, aliases, file names, link targets, tags, papers."""
+    for note in kb.notes.values():
+        yield note.title
+        yield note.stem
+        yield from note.aliases
+    for concept in kb.concepts.values():
+        yield concept.name
+    for link in kb.wikilinks:
+        yield link.target
+    for tag in kb.tags:
+        yield tag
+        yield from tag.split("/")
+    for paper in kb.papers:
+        if paper.title:
+            yield paper.title
+
+
+def dictionary_words(kb: KnowledgeBase, min_length: int = 2) -> list[str]:
+    """Chinese words jieba must keep whole: the Han runs of every name in the knowledge base.
+
+    Only Han runs matter, since Material hands jieba nothing else; a one-character
+    run is a word already.
+    """
+    words: dict[str, None] = {}
+    for name in kb_names(kb):
+        for run in han_runs(name or ""):
+            if len(run) >= min_length:
+                words.setdefault(run)
+    return list(words)
+
+
+def user_dictionary(words: Iterable[str]) -> str:
+    """The words in jieba's user-dictionary format (one word a line; jieba picks the frequency)."""
+    return "".join(f"{w}\n" for w in words)
+
+
+def page_names(kb: KnowledgeBase, use_directory_urls: bool = True) -> dict[str, list[str]]:
+    """Page URL → the names it should be found by that its title may not hold.
+
+    Aliases and file names of notes, titles and arXiv ids of the papers a note cites
+    (from `kb.papers`, and ids written in the note's text or link targets).
+    """
+    names: dict[str, list[str]] = defaultdict(list)
+
+    def add(page_path: str, *values: str | None) -> None:
+        bucket = names[page_url(page_path, use_directory_urls)]
+        for v in values:
+            if v and v not in bucket:
+                bucket.append(v)
+
+    for note in kb.notes.values():
+        add(note.page_path, *note.aliases)
+        if note.stem != note.title:
+            add(note.page_path, note.stem)
+        add(note.page_path, *arxiv_ids(note.text))
+    for paper in kb.papers:
+        for path in dict.fromkeys([paper.source.note, *paper.notes]):
+            note = kb.notes.get(path)
+            if note is not None:
+                add(note.page_path, paper.title, paper.arxiv)
+    return {url: values for url, values in names.items() if values}
+
+
+def tune_index(data: dict[str, Any], names: dict[str, list[str]],
+               segment: Callable[[str], str] = lambda s: s) -> dict[str, Any]:
+    """Add each page's other names to Material's index (`data`, as read from search_index.json).
+
+    `segment` is the segmentation the rest of the index went through (jieba, words
+    joined by U+200B), so a name is split the way the browser will split the query.
+    """
+    if not names:
+        return data
+    config = data.setdefault("config", {})
+    config.setdefault("fields", {})[NAMES_FIELD] = {"boost": NAMES_BOOST}
+    for doc in data.get("docs", []):
+        location = unquote(doc.get("location", ""))
+        if "#" in location:
+            continue
+        values = names.get(location)
+        if values:
+            doc[NAMES_FIELD] = segment(" · ".join(values))
+    return data
+
+
+def dump_index(data: dict[str, Any]) -> bytes:
+    """The index as compact UTF-8 JSON: `\\uXXXX` escapes made it about twice its size."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
