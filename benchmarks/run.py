@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""`make bench`: llmnotes against plain MkDocs + Material on the same generated corpus, in one run.
+
+    .venv/bin/python benchmarks/run.py [--notes N] [--no-serve] [--profile] [--memory-only]
+    BENCH_NOTES=2000 make bench
+
+The baseline is what a user would otherwise run: Material with `navigation.prune` and
+`search` with `lang: [zh, en]` (jieba installed), no llmnotes. The llmnotes build is
+the packaged default configuration with every generated page and search on. Both
+build the same corpus (benchmarks/gen_corpus.py), each in its own process so its peak
+memory is its own. Figures are printed as ratios against the baseline measured in
+this run, so they compare across machines. Nothing here is a test: it only measures.
+
+Measured: build wall time (ratio llmnotes/baseline), site size, search index size,
+peak memory (max RSS of the build process), the core alone (KnowledgeBase.build,
+in a fresh process), and the serve edit-to-reload latency (save one note, poll its
+page over HTTP until the change shows; median of 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+import gen_corpus
+
+BASELINE_YML = """\
+site_name: baseline
+docs_dir: {docs}
+site_dir: {site}
+theme:
+  name: material
+  language: zh
+  font: false
+  features:
+    - navigation.prune
+plugins:
+  - search:
+      lang: [zh, en]
+"""
+
+# Targets from issue 6 (ratios are llmnotes/baseline; sizes for 2,000 notes).
+TARGET_RATIO = 0.6
+TARGET_SITE_MB_2000 = 100
+TARGET_INDEX_MB_2000 = 6
+TARGET_CORE_S_2000 = 2.0
+TARGET_SERVE_S_2000 = 1.0
+TARGET_PEAK_MB_10000 = 2048
+
+
+# --------------------------------------------------------------------------- child processes
+
+
+def _child_build(kind: str, corpus: str, site: str, profile: str | None) -> None:
+    """Run one build in this process and print its figures as JSON (the parent reads them)."""
+    started = time.perf_counter()
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    if kind == "baseline":
+        cfg = load_config(str(Path(site).parent / "baseline.yml"))
+    else:
+        from llmnotes.cli import DEFAULT_CONFIG
+
+        cfg = load_config(str(DEFAULT_CONFIG), docs_dir=corpus, site_dir=site, site_name="bench")
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.runcall(build, cfg)
+        prof.dump_stats(profile)
+    else:
+        build(cfg)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print("BENCH " + json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024}))
+
+
+def _child_core(corpus: str) -> None:
+    from llmnotes.kb import KnowledgeBase
+
+    started = time.perf_counter()
+    kb = KnowledgeBase.build(Path(corpus))
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print("BENCH " + json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "notes": len(kb.notes),
+                                 "papers": len(kb.papers), "events": len(kb.events)}))
+
+
+def _run_child(args: list[str], quiet: bool = True) -> dict:
+    """Run this script as a child; wall time measured here, figures parsed from its last line."""
+    env = {**os.environ, "CI": "true"}  # progress output stays quiet: only the summary line
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], check=False,
+                          capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        raise SystemExit(f"bench: child {args[:2]} failed with exit code {proc.returncode}")
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH ")][-1]
+    data = json.loads(line[6:])
+    data["wall"] = wall
+    data["log"] = proc.stderr
+    return data
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def serve_latency(kind: str, corpus: Path, work: Path, note: str, rounds: int = 3,
+                  startup_timeout: float = 1800) -> list[float]:
+    """Seconds from saving `note` to its served page showing the change, for each round."""
+    port = _free_port()
+    if kind == "baseline":
+        cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(work / "baseline.yml"),
+               "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"]
+    else:
+        cmd = [sys.executable, "-m", "llmnotes.cli", "serve", str(corpus), "--dev-addr", f"127.0.0.1:{port}"]
+    page_url = f"http://127.0.0.1:{port}/" + note.removesuffix(".md") + "/"
+    log = (work / f"serve-{kind}.log").open("w")  # closed in the finally below
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "CI": "true"},
+                            cwd=str(work))
+    src = corpus / note
+    original = src.read_text(encoding="utf-8")
+    times: list[float] = []
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while _fetch(page_url) is None:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"bench: {kind} serve did not come up; see {work / f'serve-{kind}.log'}")
+            time.sleep(0.2)
+        time.sleep(1.0)  # let the file watcher settle after the first build
+        for i in range(rounds):
+            marker = f"benchmarker{kind}{i}x{os.getpid()}"
+            started = time.perf_counter()
+            src.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
+            while True:
+                body = _fetch(page_url)
+                if body and marker in body:
+                    break
+                if time.perf_counter() - started > startup_timeout:
+                    raise SystemExit(f"bench: {kind} serve never showed the change")
+                time.sleep(0.02)
+            times.append(time.perf_counter() - started)
+            time.sleep(1.0)
+    finally:
+        src.write_text(original, encoding="utf-8")
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    return times
+
+
+def print_profile(path: Path, limit: int = 25) -> None:
+    import pstats
+
+    print(f"\n-- cProfile of the llmnotes build (top {limit} by cumulative time; stats in {path.name}) --")
+    stats = pstats.Stats(str(path))
+    stats.sort_stats("cumulative").print_stats(limit)
+    print(f"-- top {limit} by own time --")
+    stats.sort_stats("tottime").print_stats(limit)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--notes", type=int, default=int(os.environ.get("BENCH_NOTES", "500")))
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-serve", action="store_true", help="skip the serve edit-to-reload measure")
+    ap.add_argument("--no-baseline-serve", action="store_true",
+                    help="measure serve latency of llmnotes only (the baseline rebuilds everything)")
+    ap.add_argument("--profile", action="store_true", help="cProfile the llmnotes build and print top costs")
+    ap.add_argument("--memory-only", action="store_true",
+                    help="only the llmnotes build's peak memory (for the 10,000-note check)")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+
+    if a.child:
+        if a.child[0] == "core":
+            _child_core(a.child[1])
+        else:
+            _child_build(a.child[0], a.child[1], a.child[2], a.child[3] if len(a.child) > 3 else None)
+        return 0
+
+    work = OUT / f"n{a.notes}"
+    corpus = work / "notes"
+    work.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    truth = gen_corpus.generate(corpus, a.notes, a.seed)
+    corpus_bytes = tree_size(corpus)
+    print(f"corpus: {a.notes} notes, {mb(corpus_bytes)}, generated in {time.perf_counter() - t0:.1f}s "
+          f"({corpus.relative_to(HERE.parent)})", flush=True)
+    (work / "baseline.yml").write_text(BASELINE_YML.format(docs=json.dumps(str(corpus)),
+                                                           site=json.dumps(str(work / "site-baseline"))),
+                                       encoding="utf-8")
+
+    if a.memory_only:
+        ours = _run_child(["--child", "llmnotes", str(corpus), str(work / "site-llmnotes")])
+        print(f"llmnotes build: {ours['wall']:.1f}s, peak memory {ours['peak_mb']:.0f} MB "
+              f"(target ≤ {TARGET_PEAK_MB_10000} MB at 10,000 notes: "
+              f"{verdict(ours['peak_mb'] <= TARGET_PEAK_MB_10000)})")
+        return 0
+
+    print("building: baseline ...", flush=True)
+    base = _run_child(["--child", "baseline", str(corpus), str(work / "site-baseline")])
+    print("building: llmnotes ...", flush=True)
+    prof = work / "llmnotes.prof"
+    ours = _run_child(["--child", "llmnotes", str(corpus), str(work / "site-llmnotes")]
+                      + ([str(prof)] if a.profile else []))
+    core = _run_child(["--child", "core", str(corpus)])
+
+    sizes = {k: tree_size(work / f"site-{k}") for k in ("baseline", "llmnotes")}
+    index = {k: (work / f"site-{k}" / "search" / "search_index.json").stat().st_size
+             for k in ("baseline", "llmnotes")}
+    pages = {k: sum(1 for _ in (work / f"site-{k}").rglob("index.html")) for k in ("baseline", "llmnotes")}
+
+    serve: dict[str, list[float]] = {}
+    if not a.no_serve:
+        note = "topic-01/" + gen_corpus.note_stem(1) + ".md"
+        kinds = ["llmnotes"] if a.no_baseline_serve else ["baseline", "llmnotes"]
+        for kind in kinds:
+            print(f"serve: {kind} edit-to-reload ...", flush=True)
+            serve[kind] = serve_latency(kind, corpus, work, note)
+
+    scale = a.notes / 2000
+    rows = [
+        ("build time", f"{base['wall']:.1f} s", f"{ours['wall']:.1f} s", f"{ours['wall'] / base['wall']:.2f}",
+         f"≤ {TARGET_RATIO} × baseline: {verdict(ours['wall'] <= TARGET_RATIO * base['wall'])}"),
+        ("peak memory", f"{base['peak_mb']:.0f} MB", f"{ours['peak_mb']:.0f} MB",
+         f"{ours['peak_mb'] / base['peak_mb']:.2f}", "≤ 2 GB at 10,000 notes (--memory-only)"),
+        ("site size", mb(sizes["baseline"]), mb(sizes["llmnotes"]), f"{sizes['llmnotes'] / sizes['baseline']:.2f}",
+         (f"≤ {TARGET_SITE_MB_2000 * scale:.0f} MB (100 MB per 2,000 notes): "
+         f"{verdict(sizes['llmnotes'] <= TARGET_SITE_MB_2000 * 1e6 * scale)}")),
+        ("search index", mb(index["baseline"]), mb(index["llmnotes"]),
+         f"{index['llmnotes'] / index['baseline']:.2f}",
+         (f"≤ {TARGET_INDEX_MB_2000 * scale:.1f} MB (6 MB per 2,000 notes): "
+         f"{verdict(index['llmnotes'] <= TARGET_INDEX_MB_2000 * 1e6 * scale)}")),
+        ("pages (index.html)", str(pages["baseline"]), str(pages["llmnotes"]), "", ""),
+        ("core alone", "", f"{core['seconds']:.2f} s", "",
+         (f"≤ {TARGET_CORE_S_2000 * scale:.2f} s (2 s per 2,000 notes): "
+         f"{verdict(core['seconds'] <= TARGET_CORE_S_2000 * scale)}")),
+    ]
+    if serve:
+        b = statistics.median(serve["baseline"]) if "baseline" in serve else None
+        o = statistics.median(serve["llmnotes"])
+        rows.append(("serve edit→reload (median of 3)", f"{b:.2f} s" if b else "-", f"{o:.2f} s",
+                     f"{o / b:.2f}" if b else "", f"≤ 1 s at 2,000 notes: {verdict(o <= TARGET_SERVE_S_2000)}"))
+    print(f"\nllmnotes bench: {a.notes} notes ({mb(corpus_bytes)}), seed {a.seed}, {os.cpu_count()} cores, "
+          f"Python {sys.version.split()[0]}")
+    widths = [max(len(r[i]) for r in rows + [("", "baseline", "llmnotes", "ratio", "target")]) for i in range(5)]
+    header = ("", "baseline", "llmnotes", "ratio", "target")
+    for r in [header, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    print(f"core: {core['notes']} notes, {core['papers']} papers ({len(truth['arxiv'])} arXiv ids written), "
+          f"{core['events']} events ({len(truth['dated_lines'])} dated lines written)")
+    summary = [ln for ln in ours["log"].splitlines() if re.search(r"llmnotes", ln)]
+    if summary:
+        print("llmnotes log: " + summary[-1].strip())
+    if serve:
+        print("serve rounds: " + "; ".join(f"{k} " + ", ".join(f"{t:.2f}" for t in v) for k, v in serve.items()))
+    (work / "result.json").write_text(json.dumps({
+        "notes": a.notes, "baseline": {k: v for k, v in base.items() if k != "log"},
+        "llmnotes": {k: v for k, v in ours.items() if k != "log"}, "core": {k: v for k, v in core.items()
+                                                                              if k != "log"},
+        "site_bytes": sizes, "index_bytes": index, "pages": pages, "serve": serve}, indent=1), encoding="utf-8")
+    if a.profile:
+        print_profile(prof)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
