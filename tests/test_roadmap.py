@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from conftest import build_site
 
 from llmnotes.extract.roadmap import note_roadmap, parse_tree_text, progress, split_title
 from llmnotes.kb import KnowledgeBase
@@ -169,3 +175,192 @@ def test_plan_steps_and_progress_of_the_fixture_vault(kb):
                                                     ("Statistics", ["Estimation"])])
     [checklist] = roots_of(kb, "checklist.md", "tree")
     assert progress(checklist) == (2, 5)
+
+
+# ----------------------------------------------------------------- real builds of /roadmap/ and /links/
+
+
+class Article(HTMLParser):
+    """The article of a built page: hrefs, text, and the <ul> depth at which each text sits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = 0
+        self.ul = 0
+        self.hrefs: list[str] = []
+        self.text: list[str] = []
+        self.depth: dict[str, int] = {}
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.inside += 1
+        if not self.inside:
+            return
+        self.tags.append(tag)
+        if tag == "ul":
+            self.ul += 1
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.inside -= 1
+        if self.inside and tag == "ul":
+            self.ul -= 1
+
+    def handle_data(self, data):
+        if self.inside:
+            self.text.append(data)
+            if data.strip():
+                self.depth.setdefault(data.strip(), self.ul)
+
+
+def article(path: Path) -> Article:
+    a = Article()
+    a.feed(path.read_text(encoding="utf-8"))
+    return a
+
+
+def assert_local_links_exist(page: Path, site: Path, hrefs: list[str]) -> int:
+    """Every link to our own site leads to a file of the built site; returns how many were checked."""
+    checked = 0
+    for href in hrefs:
+        if href.startswith(("http://", "https://", "#", "mailto:")):
+            continue
+        target = (page.parent / unquote(href.split("#")[0])).resolve()
+        target = target / "index.html" if target.is_dir() else target
+        assert target.is_file() and site.resolve() in target.parents, href
+        checked += 1
+    return checked
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory) -> Path:
+    notes = tmp_path_factory.mktemp("roadmap-notes")
+    for folder, into in (("roadmap", "plans"), ("links", "reading")):
+        shutil.copytree(FIXTURES.parent / folder, notes / into)
+    return build_site(notes, tmp_path_factory.mktemp("roadmap-site"))
+
+
+def test_roadmap_page_is_a_nested_tree_with_working_links(fixture_site: Path):
+    page = fixture_site / "roadmap" / "index.html"
+    art = article(page)
+    # the flattened tree keeps its depth: the deepest node sits under the root's whole chain
+    assert art.depth["对偶理论"] - art.depth["数学基础 (Math)"] == 6
+    assert art.depth["Backpropagation"] - art.depth["Foundations"] == 3
+    assert assert_local_links_exist(page, fixture_site, art.hrefs) >= 8
+    html = page.read_text(encoding="utf-8")
+    # the node 线性代数 and the plan's [[线性代数]] both lead to the note's page
+    assert html.count('href="../plans/%E7%BA%BF%E6%80%A7%E4%BB%A3%E6%95%B0/"') >= 2
+    assert '<progress value="2" max="5">' in html
+    # a plan cell is data: its <script> is shown, never run
+    assert "alert(1)" in "".join(art.text) and "script" not in art.tags
+    # the external link of a plan cell is a real link
+    assert "https://example.org/prob" in art.hrefs
+
+
+def test_roadmap_text_is_in_the_search_index(fixture_site: Path):
+    index = json.loads((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = [d["text"].replace("\u200b", "") for d in index["docs"] if d["location"].startswith("roadmap/")]
+    assert any("对偶理论" in t for t in texts)
+    assert any("Backpropagation" in t for t in texts)
+
+
+def test_links_page_groups_by_site_dedupes_and_cites_notes(fixture_site: Path):
+    page = fixture_site / "links" / "index.html"
+    art = article(page)
+    html = page.read_text(encoding="utf-8")
+    text = "".join(art.text)
+    sections = re.findall(r'<section class="llmnotes-site" id="([^"]+)">\s*<h2>([^<]+)<', html)
+    names = [n.strip() for _, n in sections]
+    assert names[:6] == ["GitHub", "arXiv", "Hugging Face", "知乎", "微信公众号文章", "哔哩哔哩"]
+    assert "CSDN" in names and "example.com" in names
+    # one entry per page, however it was spelled, citing every note that holds it
+    assert art.hrefs.count("https://github.com/example-org/dedupe-tool") == 1
+    assert "https://github.com/example-org/dedupe-tool/" not in art.hrefs
+    assert art.hrefs.count("https://github.com/example-org/tokenizer-notes") == 1
+    item = html[html.index("https://github.com/example-org/tokenizer-notes"):]
+    item = item[:item.index("</li>")]
+    assert "Reading list" in item and "Survey README" in item
+    assert "注意力机制图解 - 某作者的文章 - 知乎" in text
+    assert not any("in-a-fence" in h or h.endswith(".png") for h in art.hrefs)
+    assert assert_local_links_exist(page, fixture_site, art.hrefs) >= 2
+
+
+# ----------------------------------------------------------------- the seeds
+
+
+def shape(node: RoadmapNode) -> object:
+    """A tree without its words: a leaf is (), a node the tuple of its children's shapes."""
+    return tuple(shape(c) for c in node.children)
+
+
+def chain(n: int, end: object) -> object:
+    """n nodes, each the only child of the one before, above `end`."""
+    for _ in range(n):
+        end = (end,)
+    return end
+
+
+@pytest.fixture(scope="module")
+def seeds_kb(seeds_dir: Path) -> KnowledgeBase:
+    return KnowledgeBase.build(seeds_dir)
+
+
+def test_seed_concept_tree_has_the_shape_the_note_draws(seeds_kb: KnowledgeBase):
+    trees = [n for n in seeds_kb.roadmap if n.kind == "tree" and len(list(_titles(n))) > 10]
+    assert len(trees) == 1
+    [root] = trees
+    # a path of single steps down to Transformer, which branches in two; the second branch
+    # leads to a node with two leaves (as in the issue's expected outline)
+    transformer = (chain(1, ()), chain(1, ((), ())))
+    assert shape(root) == chain(7, transformer)
+    node = root
+    for _ in range(7):
+        node = node.children[0]
+    assert node.title.startswith("Transformer")
+    assert all(" —— " not in t and "——" not in t for t in _titles(root))
+    assert sum(1 for t in _walk_nodes(root) if t.description) >= 3
+
+
+def test_seed_study_plan_has_six_weeks_with_resolved_links(seeds_kb: KnowledgeBase, tmp_path: Path,
+                                                           seeds_dir: Path):
+    plans = [n for n in seeds_kb.roadmap if n.kind == "plan"]
+    assert len(plans) == 1 and plans[0].cells[0] == "周次"
+    assert len(plans[0].children) == 6
+    assert len(seeds_kb.tables) == 4
+    site = build_site(seeds_dir, tmp_path / "site")
+    page = site / "roadmap" / "index.html"
+    art = article(page)
+    html = page.read_text(encoding="utf-8")
+    body = html[html.index('class="llmnotes-plan"'):]
+    body = body[:body.index("</table>")]
+    assert body.count("<tr class=\"llmnotes-plan-row") == 6
+    assert "[[" not in body and "](" not in body  # wiki-links and Markdown links became links
+    assert body.count("<a href=") >= 4
+    assert assert_local_links_exist(page, site, art.hrefs) >= 6
+    # the links page holds every link of the link list and the README, grouped by site
+    links_page = site / "links" / "index.html"
+    hrefs = set(article(links_page).hrefs)
+    for seed in ("003", "004"):
+        [path] = seeds_dir.glob(f"{seed}_*")
+        raw = path.read_text(encoding="utf-8")
+        images = set(re.findall(r"!\[[^\]]*\]\((https?://[^)\s]+)", raw))
+        for url in re.findall(r"https?://[^\s)>\"\]]+", raw):
+            if url not in images:
+                assert url in hrefs or url.rstrip("/") in hrefs or url + "/" in hrefs, url
+    groups = re.findall(r'<section class="llmnotes-site" id="[^"]+">\s*<h2>([^<]+)<',
+                        links_page.read_text(encoding="utf-8"))
+    assert {"GitHub", "知乎", "微信公众号文章", "Hugging Face", "CSDN"} <= {g.strip() for g in groups}
+
+
+def _walk_nodes(node: RoadmapNode):
+    yield node
+    for c in node.children:
+        yield from _walk_nodes(c)
+
+
+def _titles(node: RoadmapNode):
+    return (n.title for n in _walk_nodes(node))
