@@ -1,0 +1,102 @@
+"""Type into the site's search box in Chromium: the page a reader means is among the first three results.
+
+Material parses and segments the query in JavaScript, so only a real browser tells
+whether a name is found. The fixture vault (tests/fixtures/search) holds the cases
+the issue reported: English titles, names in 《》 and （）, mixed 中文English text, a
+Chinese name jieba does not know, a tag, an alias, a paper and its arXiv id.
+"""
+
+from __future__ import annotations
+
+import sys
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import FIXTURES, REPO, build_site
+
+from llmnotes.urls import page_url
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from search_quality import SearchBox
+
+pytestmark = pytest.mark.browser
+
+VAULT = FIXTURES / "search"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory, serve_dir) -> str:
+    return serve_dir(build_site(VAULT, tmp_path_factory.mktemp("search-site")))
+
+
+@pytest.fixture(scope="module")
+def box(browser, site_url):
+    context = browser.new_context()
+    page = context.new_page()
+    yield SearchBox(page, site_url)
+    context.close()
+
+
+@pytest.mark.parametrize("query, page", [
+    # English titles the stemmer made unfindable
+    ("torchrun", "torchrun.md"),
+    ("HelloDeepSpeed", "分布式/HelloDeepSpeed.md"),
+    ("Backends", "分布式/Backends.md"),
+    # Chinese words; a Chinese title jieba does not know; a wiki-link target with no note
+    ("注意力机制", "注意力机制.md"),
+    ("千帆渐进蒸馏法", "千帆渐进蒸馏法.md"),
+    ("混合专家模型", "concepts/混合专家模型.md"),
+    # names inside 《》 and （）
+    ("Attention Is All You Need", "注意力机制.md"),
+    ("Attention", "注意力机制.md"),
+    ("RLHF", "对齐训练.md"),
+    # mixed text, and English inside Chinese found whole and by prefix
+    ("LoRA微调", "注意力机制.md"),
+    ("Qwen", "注意力机制.md"),
+    ("DeepSpe", "分布式/HelloDeepSpeed.md"),
+    ("Scaling Laws 读书笔记", "Scaling Laws 读书笔记.md"),
+    # a tag, aliases (front matter only, never shown in the page)
+    ("分布式训练", "tags/分布式训练.md"),
+    ("渐进蒸馏", "千帆渐进蒸馏法.md"),
+    ("Alignment", "对齐训练.md"),
+    # a paper title and arXiv ids (one only in a link target)
+    ("Direct Preference Optimization", "对齐训练.md"),
+    ("2305.18290", "对齐训练.md"),
+    ("2203.15556", "Scaling Laws 读书笔记.md"),
+])
+def test_query_finds_its_page_in_the_top_three(box, query, page):
+    results = box.search(query)
+    assert page_url(page) in results[:3], f"{query!r} → {results[:5]}"
+
+
+def test_a_query_for_nothing_finds_nothing(box):
+    assert box.search("鲸鱼喷泉") == []
+
+
+def test_result_lands_on_the_chinese_section_and_highlights(box, site_url):
+    page = box.page
+    box.search("启动命令")
+    link = page.locator(".md-search-result__item a.md-search-result__link[href*='#']").first
+    href = link.get_attribute("href") or ""
+    fragment = unquote(urlsplit(href).fragment)
+    assert fragment == "启动命令"
+    link.click()
+    page.wait_for_url(lambda url: unquote(urlsplit(url).fragment) == "启动命令")
+    assert page.locator(f"[id='{fragment}']").count() == 1
+    marks = page.locator("article mark[data-md-highlight]")
+    marks.first.wait_for(timeout=15_000)
+    assert any("启动" in t for t in marks.all_inner_texts())
+
+
+def test_english_term_is_highlighted_on_the_landing_page(browser, site_url):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        box = SearchBox(page, site_url)
+        box.search("RLHF")
+        page.locator(".md-search-result__item a.md-search-result__link").first.click()
+        marks = page.locator("article mark[data-md-highlight]")
+        marks.first.wait_for(timeout=15_000)
+        assert "RLHF" in marks.all_inner_texts()
+    finally:
+        context.close()

@@ -1,0 +1,159 @@
+"""Search tuning: the words jieba learns, the separator, the names field and the index file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from conftest import FIXTURES, build_site
+
+from llmnotes import search
+from llmnotes.kb import KnowledgeBase
+from llmnotes.urls import page_url
+
+VAULT = FIXTURES / "search"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.build(VAULT)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory) -> dict:
+    site = build_site(VAULT, tmp_path_factory.mktemp("search-site"))
+    raw = (site / "search" / "search_index.json").read_bytes()
+    return {"raw": raw, "data": json.loads(raw)}
+
+
+def terms(text: str) -> list[str]:
+    """The words the browser's tokenizer cuts `text` into (Python's re reads the same pattern)."""
+    return [t for t in re.split(search.SEPARATOR, text) if t]
+
+
+# ---------------------------------------------------------------- dictionary
+
+
+def test_dictionary_holds_every_kind_of_name(kb):
+    words = set(search.dictionary_words(kb))
+    assert "千帆渐进蒸馏法" in words  # a note title jieba does not know
+    assert "渐进蒸馏" in words  # an alias
+    assert "混合专家模型" in words  # a wiki-link target without a note (concept)
+    assert "分布式训练" in words  # a tag
+    assert "读书笔记" in words  # the Chinese part of a mixed title "Scaling Laws 读书笔记"
+    assert not any(len(w) < 2 for w in words)
+    assert not any(re.search(r"[A-Za-z]", w) for w in words)  # jieba only ever sees Chinese
+
+
+def test_dictionary_takes_paper_titles(kb):
+    from llmnotes.model import Paper, Source
+
+    kb2 = KnowledgeBase(**{**kb.__dict__, "papers": [Paper(title="稀疏注意力综述 A Survey", source=Source("x.md", 1))]})
+    assert "稀疏注意力综述" in search.dictionary_words(kb2)
+
+
+def test_user_dictionary_is_one_word_a_line():
+    assert search.user_dictionary(["千帆渐进蒸馏法", "渐进蒸馏"]) == "千帆渐进蒸馏法\n渐进蒸馏\n"
+
+
+def test_jieba_keeps_a_taught_name_whole(kb):
+    jieba = pytest.importorskip("jieba")
+    tokenizer = jieba.Tokenizer()
+    before = list(tokenizer.cut("千帆渐进蒸馏法"))
+    for word in search.dictionary_words(kb):
+        tokenizer.add_word(word)
+    assert len(before) > 1
+    assert list(tokenizer.cut("我们用千帆渐进蒸馏法训练")) .count("千帆渐进蒸馏法") == 1
+
+
+# ---------------------------------------------------------------- separator
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("论文《Attention Is All You Need》提出", "Attention"),
+    ("人类反馈的强化学习（RLHF）先训练", "RLHF"),
+    ("结论：参数和数据“同比例”增长", "同比例"),
+    ("【重点】「注意」『引号』", "注意"),
+    ("用LoRA微调Qwen模型", "LoRA"),
+    ("用LoRA微调Qwen模型", "Qwen"),
+    ("arXiv:2203.15556。", "2203.15556"),
+    ("GPT-3.5 发布", "3.5"),
+    ("torch.distributed 后端", "distributed"),
+])
+def test_separator_frees_words_from_punctuation_and_chinese(text, expected):
+    assert expected in terms(text)
+
+
+def test_separator_keeps_query_syntax_and_identifiers():
+    assert terms("LOCAL_RANK C++") == ["LOCAL_RANK", "C++"]
+
+
+# ---------------------------------------------------------------- names and index
+
+
+def test_page_names_hold_aliases_and_arxiv_ids(kb):
+    names = search.page_names(kb)
+    aligned = names[page_url("对齐训练.md")]
+    assert "Alignment" in aligned and "偏好对齐" in aligned
+    assert "2305.18290" in aligned  # only in a link target, never shown as text
+    assert "2203.15556" in names[page_url("Scaling Laws 读书笔记.md")]
+
+
+def test_arxiv_ids_need_an_arxiv_mention():
+    assert search.arxiv_ids("见 https://arxiv.org/abs/1706.03762v5 和 arXiv:2305.18290") == ["1706.03762", "2305.18290"]
+    assert search.arxiv_ids("版本 2023.1234 发布") == []
+
+
+def test_tune_index_adds_names_to_pages_not_sections():
+    data = {"config": {"fields": {"title": {"boost": 1000.0}}},
+            "docs": [{"location": "%E5%AF%B9%E9%BD%90/", "title": "对齐", "text": ""},
+                     {"location": "%E5%AF%B9%E9%BD%90/#dpo", "title": "DPO", "text": ""}]}
+    out = search.tune_index(data, {"对齐/": ["Alignment", "偏好对齐"]}, lambda s: s.replace("偏好", "偏好\u200b"))
+    assert out["config"]["fields"][search.NAMES_FIELD]["boost"] > 1
+    assert out["docs"][0][search.NAMES_FIELD] == "Alignment · 偏好\u200b对齐"
+    assert search.NAMES_FIELD not in out["docs"][1]
+
+
+def test_dump_index_writes_utf8_without_escapes():
+    data = {"docs": [{"title": "注意力机制\u200b", "text": "<p>《Attention》</p>"}]}
+    raw = search.dump_index(data)
+    assert b"\\u" not in raw
+    assert json.loads(raw) == data
+    assert len(raw) < len(json.dumps(data))
+
+
+def test_built_index_is_utf8_and_uses_our_settings(index):
+    raw, data = index["raw"], index["data"]
+    assert "千帆渐进蒸馏法".encode() in raw
+    assert b"\\u5" not in raw and b", " not in raw[:200]
+    assert data["config"]["separator"] == search.SEPARATOR
+    assert data["config"]["pipeline"] == []
+    titles = {d["title"] for d in data["docs"]}
+    assert "千帆渐进蒸馏法" in titles  # one word, not cut by U+200B
+    names = [d.get(search.NAMES_FIELD, "") for d in data["docs"]]
+    assert any("Alignment" in n for n in names)
+
+
+def test_generated_pages_are_in_the_index(index):
+    locations = {unquote(d["location"].split("#")[0]) for d in index["data"]["docs"]}
+    for page in ("tags/对齐.md", "concepts/混合专家模型.md", "papers/index.md"):
+        assert page_url(page) in locations
+
+
+def test_a_site_separator_and_pipeline_win(tmp_path: Path):
+    site = build_site(VAULT, tmp_path / "site", plugins=[
+        {"search": {"lang": ["zh", "en"], "separator": r"[\s\-]+", "pipeline": ["stemmer"]}}, "llmnotes"])
+    config = json.loads((site / "search" / "search_index.json").read_text("utf-8"))["config"]
+    assert config["separator"] == r"[\s\-]+"
+    assert config["pipeline"] == ["stemmer"]
+
+
+def test_search_option_off_leaves_material_alone(tmp_path: Path):
+    site = build_site(VAULT, tmp_path / "site", plugins=[
+        {"search": {"lang": ["zh", "en"]}}, {"llmnotes": {"search": False}}])
+    raw = (site / "search" / "search_index.json").read_bytes()
+    assert b"\\u" in raw
+    assert json.loads(raw)["config"]["separator"] != search.SEPARATOR
