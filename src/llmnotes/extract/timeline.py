@@ -61,7 +61,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 # ---------------------------------------------------------------------------- patterns
 
-_DIGITS4 = re.compile(r"[0-9０-９]{4}")  # every date has a four-digit year: the cheap precheck
+# Every date has a year 1950-2100: "19xx/20xx/21xx" is the cheap precheck ("1750亿" fails it).
+_YEARISH = re.compile(r"(?<![0-9０-９])(?:19|20|21|１９|２０|２１)[0-9０-９]{2}")
 _STRUCT = re.compile(
     r"^(?P<quote>[ \t]*(?:>[ \t]?)+)?(?P<indent>[ \t]*)"
     r"(?:(?P<heading>#{1,6})(?:[ \t]+|$)|(?P<bullet>(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?))?"
@@ -75,7 +76,6 @@ _LABEL_ONLY = re.compile(rf"{_LABEL}[ \t]*[:：]?[ \t]*")
 _SEP = re.compile(r"(?:\*\*|__)?[\]】)）]?(?:\*\*|__)?[ \t]*(?:[:：,，、|｜.。;；]|[-–—~]+|\s)?[ \t]*")
 _AS_OF = re.compile(r"(?:截止|截至|更新于|更新|最后更新|访问于|(?i:as of|updated|last updated|accessed))[ \t:：]*$")
 _URL = re.compile(r"https?://[^\s<>()\[\]{}\"'`，。；！？、）》」]+")
-_HARD_BREAK = re.compile(r"(?:[ \t]{2,}|\\)$")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _HTML_START = re.compile(r"<(?!(?:https?|mailto|ftp):)[A-Za-z!/]")  # raw HTML, not an autolink
 _SENTENCE_END = re.compile(r"[。！？!?；;](?=.)|\.(?=\s)")
@@ -85,7 +85,7 @@ MAX_DESCRIPTION = 5  # lines of description kept per event
 MAX_TEXT = 220  # characters of a long dated line kept (whole sentences)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     """One line of a note, its Markdown structure and its place in the outline."""
 
@@ -97,23 +97,32 @@ class _Line:
     parent: int = -1  # outline parent: enclosing list item, or the paragraph/heading above a list
 
 
+_PLAIN_START = frozenset(" \t>#-*+0123456789|<")
+_BLANK = _Line("blank", 0, 0, "", "")
+
+
 def _parse_line(line: str, masked: str) -> _Line:
+    if not masked or masked[0] not in _PLAIN_START:  # the common case: a paragraph line, no regex
+        if not masked.strip():
+            return _BLANK
+        content = line.rstrip()
+        if content.endswith("\\"):
+            content = content[:-1].rstrip()
+        return _Line("para", 0, 0, content, masked[:len(content)])
     if not masked.strip():
-        return _Line("blank", 0, 0, "", "")
+        return _BLANK
     m = _STRUCT.match(masked)
     assert m is not None  # every group is optional
     indent = len(m.group("indent").expandtabs(4))
     start = m.end()
-    end = len(line)
-    hb = _HARD_BREAK.search(line, start)
-    if hb:
-        end = hb.start()
+    content = line[start:].rstrip()
+    if content.endswith("\\"):  # a hard line break
+        content = content[:-1].rstrip()
     kind = "heading" if m.group("heading") else "list" if m.group("bullet") else "para"
-    if kind == "heading":
-        ch = _CLOSING_HASHES.search(line, start, end)
+    if kind == "heading" and content.endswith("#"):
+        ch = _CLOSING_HASHES.search(content)
         if ch:
-            end = ch.start()
-    content = line[start:end].rstrip()
+            content = content[:ch.start()]
     if kind == "para" and content[:1] == "|":
         kind = "table"
     elif kind == "para" and _HTML_START.match(content):
@@ -158,17 +167,16 @@ class _Lead:
     labelled: bool
 
 
-def _leading_date(ln: _Line) -> _Lead | None:
-    if ln.kind not in ("para", "list", "heading") or not _DIGITS4.search(ln.masked):
+def _leading_date(ln: _Line, hits: list[tuple[int, int, FuzzyDate]]) -> _Lead | None:
+    if not hits or ln.kind not in ("para", "list", "heading"):
         return None
     lead = _LEAD.match(ln.masked)
     at = lead.end() if lead else 0
-    hits = find_dates(ln.masked[at:at + 60])
-    if not hits or hits[0][0] != 0:
+    if hits[0][0] != at:
         return None
     _, end, date = hits[0]
-    sep = _SEP.match(ln.masked, at + end)
-    rest = sep.end() if sep else at + end
+    sep = _SEP.match(ln.masked, end)
+    rest = sep.end() if sep else end
     labelled = bool(lead and _LABEL_ONLY.match(ln.masked[:at]))
     return _Lead(date, rest, labelled)
 
@@ -209,11 +217,20 @@ class _NoteTimeline:
         self.lines = [_parse_line(r, m) for r, m in zip(raw, masked)]
         _outline(self.lines)
         self.leads: dict[int, _Lead | None] = {}
+        self.found: dict[int, list[tuple[int, int, FuzzyDate]]] = {}
         self.events: list[TimelineEvent] = []
+
+    def hits(self, i: int) -> list[tuple[int, int, FuzzyDate]]:
+        """Dates of line i (computed once; most lines fail the precheck)."""
+        found = self.found.get(i)
+        if found is None:
+            masked = self.lines[i].masked
+            found = self.found[i] = find_dates(masked) if _YEARISH.search(masked) else []
+        return found
 
     def lead(self, i: int) -> _Lead | None:
         if i not in self.leads:
-            self.leads[i] = _leading_date(self.lines[i])
+            self.leads[i] = _leading_date(self.lines[i], self.hits(i))
         return self.leads[i]
 
     def add(self, date: FuzzyDate, text: str, lines: list[int]) -> None:
@@ -241,7 +258,7 @@ class _NoteTimeline:
         block_date: FuzzyDate | None = None  # the date of the short dated line being described
         block_end = -1  # last line index of its description
         for i, ln in enumerate(lines):
-            if ln.kind == "blank" or not _DIGITS4.search(ln.masked):
+            if ln.kind == "blank" or not self.hits(i):
                 continue
             in_block = block_date is not None and i <= block_end
             lead = self.lead(i)
@@ -289,8 +306,9 @@ class _NoteTimeline:
         """Dates inside sentences, after what a leading date already covered."""
         if ln.kind not in ("para", "list", "heading") or covered >= len(ln.masked):
             return
-        for s, e, date in find_dates(ln.masked[covered:]):
-            s, e = s + covered, e + covered
+        for s, e, date in self.hits(i):
+            if s < covered:
+                continue
             if _AS_OF.search(ln.masked, 0, s) or (block_date is not None and _same(date, block_date)):
                 continue
             text = _trim_rest(sentence_around(ln.content, s, e))
@@ -307,7 +325,7 @@ class _NoteTimeline:
             return ""
         first = lines[j]
         title = _trim_rest(first.content)
-        if len(title) > 20 or _SENTENCE_END.search(title) or _DIGITS4.search(first.masked):
+        if len(title) > 20 or _SENTENCE_END.search(title) or _YEARISH.search(first.masked):
             return ""
         return title
 
@@ -586,7 +604,7 @@ def collect(kb: KnowledgeBase) -> None:
     for note in kb.notes.values():
         explicit += _front_matter(kb, note, kb.diagnostics)
         explicit += _blocks(note, kb.diagnostics)
-        if _DIGITS4.search(note.text):
+        if _YEARISH.search(note.text):
             inferred += _NoteTimeline(note, _line_tags(kb, note)).run()
     seen: set[tuple[str, str | None, str]] = set()
     events: list[TimelineEvent] = []
