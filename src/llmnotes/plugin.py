@@ -24,7 +24,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import exports, search
+from . import exports, search, segmenter
 from .config import LlmnotesConfig
 from .i18n import Labels
 from .kb import KnowledgeBase
@@ -55,6 +55,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._configure_markdown(config)
         if self.config.search:
             self._configure_search(config)
+        # Same segmentation as jieba, many times faster (see segmenter.py): Material cuts with it too.
+        segmenter.install(_search_plugin(config))
         if self.config.system_fonts:
             self._configure_fonts(config)
         # Every stylesheet and script in assets/ ships with the site (one file per page kind).
@@ -120,9 +122,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
 
     def _teach_segmenter(self, kb: KnowledgeBase) -> None:
         """jieba (global, used by Material at on_page_context) keeps every name of the knowledge base whole."""
-        try:
-            import jieba
-        except ImportError:
+        jieba = segmenter.jieba_like()  # the segmenter Material cuts with: taught words must reach it
+        if jieba is None:
             return
         jieba.setLogLevel(30)
         for word in search.dictionary_words(kb):
@@ -134,10 +135,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if not path.is_file():
             return
         data = json.loads(path.read_text(encoding="utf-8"))
-        try:
-            import jieba
-        except ImportError:  # Material indexes Chinese unsegmented then; so do we
-            jieba = None
+        jieba = segmenter.jieba_like()  # None: Material indexes Chinese unsegmented then; so do we
 
         def segment(text: str) -> str:
             return search.segment_han(text, jieba.cut) if jieba else text

@@ -1,0 +1,89 @@
+"""The Chinese segmenter of the build: jieba's API, backed by rjieba when it is installed.
+
+Material's search plugin cuts every Han run of every page with jieba at build time;
+on a vault of hundreds of notes that is seconds per build, plus about a second to
+load jieba's dictionary in each process. rjieba (a binding of jieba-rs, the same
+dictionary and algorithm) gives identical segmentations many times faster, so the
+plugin hands Material this object instead of the jieba module when it can
+(`install`). Everything that segments for the index (Material, and our own index
+tuning) must go through the same object, or words taught to one are unknown to the
+other: `jieba_like()` returns it.
+
+Only the calls the build makes are provided (cut, add_word, setLogLevel). A site
+that sets its own jieba dictionary keeps real jieba: rjieba cannot load those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+try:
+    import rjieba
+except ImportError:  # pragma: no cover - rjieba is a dependency; this keeps jieba as the fallback
+    rjieba = None
+
+
+class RJieba:
+    """jieba's module API (the part the build uses) on top of rjieba's global instance."""
+
+    name = "rjieba"
+
+    def cut(self, sentence: str | bytes, cut_all: bool = False, HMM: bool = True,
+            **_: Any) -> Iterator[str]:
+        if isinstance(sentence, bytes):  # Material passes UTF-8 bytes, which jieba decodes
+            sentence = sentence.decode("utf-8", errors="replace")
+        return iter(rjieba.cut_all(sentence) if cut_all else rjieba.cut(sentence, HMM))
+
+    def lcut(self, sentence: str | bytes, cut_all: bool = False, HMM: bool = True) -> list[str]:
+        return list(self.cut(sentence, cut_all, HMM))
+
+    def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
+        """As jieba: without a frequency, one just high enough to keep the word whole."""
+        rjieba.add_word(word, int(freq) if freq is not None else rjieba.suggest_freq(word), tag)
+
+    def setLogLevel(self, level: int) -> None:  # jieba's name
+        pass
+
+
+_FAST = RJieba() if rjieba is not None else None
+_installed = False
+_original: Any = None  # what Material's module held before: put back when a site needs real jieba
+
+
+def install(search_plugin: Any) -> bool:
+    """Give Material's search plugin the fast segmenter; False when it keeps jieba (or has none)."""
+    global _installed, _original
+    module = _material_search_module()
+    if module is None or search_plugin is None:
+        return False
+    if not _installed:
+        _original = getattr(module, "jieba", None)
+    own_dictionary = search_plugin.config.get("jieba_dict") or search_plugin.config.get("jieba_dict_user")
+    if _FAST is None or _original is None or own_dictionary:
+        # No jieba: Material indexes Chinese unsegmented, and so do we. Own dictionary: real jieba.
+        module.jieba = _original
+        _installed = False
+        return False
+    module.jieba = _FAST
+    _installed = True
+    return True
+
+
+def jieba_like() -> Any | None:
+    """The segmenter the index is cut with: rjieba once installed, else the jieba module, else None."""
+    if _installed:
+        return _FAST
+    try:
+        import jieba
+    except ImportError:
+        return None
+    return jieba
+
+
+def _material_search_module() -> Any | None:
+    try:
+        from material.plugins.search import plugin as module
+    except ImportError:
+        return None
+    return module
