@@ -335,7 +335,7 @@ def test_seed_study_plan_has_six_weeks_with_resolved_links(seeds_kb: KnowledgeBa
     page = site / "roadmap" / "index.html"
     art = article(page)
     html = page.read_text(encoding="utf-8")
-    body = html[html.index('class="llmnotes-plan"'):]
+    body = html[html.index('class="llmnotes-plan-wrap"'):]
     body = body[:body.index("</table>")]
     assert body.count("<tr class=\"llmnotes-plan-row") == 6
     assert "[[" not in body and "](" not in body  # wiki-links and Markdown links became links

@@ -30,7 +30,20 @@
     return own || below;
   }
 
+  /* Folding is the reader's: remember it when a filter starts, give it back when the filter is cleared. */
+  function rememberFolding(root, q) {
+    var active = root.dataset.filtering === "1";
+    if (q !== "" && !active) {
+      root.querySelectorAll("details").forEach(function (d) { d.dataset.wasOpen = d.open ? "1" : "0"; });
+      root.dataset.filtering = "1";
+    } else if (q === "" && active) {
+      root.querySelectorAll("details").forEach(function (d) { d.open = d.dataset.wasOpen !== "0"; });
+      root.dataset.filtering = "0";
+    }
+  }
+
   function filter(root, q) {
+    rememberFolding(root, q);
     var shown = 0;
     root.querySelectorAll(".llmnotes-roadmap-note").forEach(function (section) {
       var title = section.querySelector("h2");
