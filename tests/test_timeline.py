@@ -121,6 +121,8 @@ def test_timeline_block_events_replace_inferred_ones(kb):
     bert = next(e for e in evs if e.date.start == "2018-10")
     assert bert.links == ["BERT"] and bert.source.line == line_of("explicit.md", "2018年10月")
     assert any(e.date.start == "2019-02" and e.text == "GPT-2" for e in evs)  # short form
+    ranged = next(e for e in evs if e.date.start == "2014")
+    assert (ranged.date.end, ranged.date.precision) == ("2016", "year")
 
 
 def test_unreadable_explicit_dates_are_warnings_with_file_and_line(kb):
