@@ -109,6 +109,14 @@ def test_nothing_from_code_urls_logs_versions_or_as_of_dates(kb):
     assert evs[0].source.line == line_of("noise.md", "2022年11月")
 
 
+def test_table_rows_with_a_date_cell(kb):
+    evs = {e.date.start: e for e in events_of(kb, "table.md")}
+    assert set(evs) == {"2019", "2018-10", "2017-06"}  # 2048 under "上下文" is a count, not a year
+    assert evs["2019"].text == "GPT-2 · 15亿"
+    assert evs["2017-06"].links == ["Transformer"]
+    assert evs["2018-10"].source.line == line_of("table.md", "2018年10月")
+
+
 # ------------------------------------------------------------------ explicit events
 
 

@@ -78,6 +78,8 @@ _AS_OF = re.compile(r"(?:截止|截至|更新于|更新|最后更新|访问于|(
 _URL = re.compile(r"https?://[^\s<>()\[\]{}\"'`，。；！？、）》」]+")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _HTML_START = re.compile(r"<(?!(?:https?|mailto|ftp):)[A-Za-z!/]")  # raw HTML, not an autolink
+_TABLE_SEP = re.compile(r"^\|?[ \t]*:?-{3,}")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _SENTENCE_END = re.compile(r"[。！？!?；;](?=.)|\.(?=\s)")
 
 SHORT = 40  # a dated line this short is a heading-ish line: the lines under it describe it
@@ -257,7 +259,16 @@ class _NoteTimeline:
                 dated_siblings[key] = dated_siblings.get(key, 0) + 1
         block_date: FuzzyDate | None = None  # the date of the short dated line being described
         block_end = -1  # last line index of its description
+        header: list[str] = []  # column names of the table being read
         for i, ln in enumerate(lines):
+            if ln.kind == "table":
+                if _TABLE_SEP.match(ln.masked):
+                    header = _cells(lines[i - 1].masked) if i and lines[i - 1].kind == "table" else []
+                elif _YEARISH.search(ln.masked) and (i + 1 == len(lines)
+                                                       or not _TABLE_SEP.match(lines[i + 1].masked)):
+                    self._table_row(i, ln, header)
+                continue
+            header = []
             if ln.kind == "blank" or not self.hits(i):
                 continue
             in_block = block_date is not None and i <= block_end
@@ -271,6 +282,28 @@ class _NoteTimeline:
                     block_date, block_end = lead.date, block
             self._inner(i, ln, covered, block_date if in_block else None)
         return self.events
+
+    def _table_row(self, i: int, ln: _Line, header: list[str]) -> None:
+        """A row with a date cell ("| 2023-03 | GPT-4 |"): the other cells are the text.
+
+        A bare year is a date only in a column named like one (时间, 年份, Date, Year):
+        elsewhere "2048" is as likely a count.
+        """
+        masked, raw = _cells(ln.masked), _cells(ln.content)
+        if len(masked) != len(raw):
+            return
+        for k, cell in enumerate(masked):
+            date = parse_date(cell) if _YEARISH.search(cell) else None
+            if date is None:
+                continue
+            if date.precision == "year" and date.end is None and date.raw.strip("()（）").isdigit():
+                name = header[k] if k < len(header) else ""
+                if not _LABEL_ONLY.fullmatch(name.strip()):
+                    continue
+            text = " · ".join(c.replace("\\|", "|") for j, c in enumerate(raw) if j != k and c)
+            if text:
+                self.add(date, text, [i])
+            return
 
     def _leading(self, i: int, ln: _Line, lead: _Lead, dated_siblings: dict) -> tuple[int, int]:
         """Event of a line starting with a date → (content offset it covers, last description line or -1)."""
@@ -370,6 +403,15 @@ class _NoteTimeline:
             out.append(j)
             j += 1
         return out
+
+
+def _cells(row: str) -> list[str]:
+    """Cells of a Markdown table row; `\\|` (as Obsidian writes it inside wiki-links) does not split."""
+    row = row.strip()
+    row = row.removeprefix("|")
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [c.strip() for c in _CELL_SPLIT.split(row)]
 
 
 def _same(a: FuzzyDate, b: FuzzyDate) -> bool:
