@@ -33,6 +33,7 @@ from .render import NoteRenderer
 from .urls import heading_slug
 
 log = get_plugin_logger(__name__)
+_TAUGHT: dict[int, set[str]] = {}  # segmenter → words added to its process-wide dictionary
 ASSETS = Path(__file__).parent / "assets"
 
 
@@ -126,8 +127,14 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if jieba is None:
             return
         jieba.setLogLevel(30)
+        # jieba's add_word costs ~0.1 ms (it test-cuts the word): skip words it has, or was taught in
+        # an earlier `serve` rebuild (the segmenter's dictionary lives as long as the process).
+        taught = _TAUGHT.setdefault(id(jieba), set())
+        known = getattr(jieba, "get_FREQ", lambda word: None)
         for word in search.dictionary_words(kb):
-            jieba.add_word(word)
+            if word not in taught and not known(word):
+                jieba.add_word(word)
+                taught.add(word)
 
     def _rewrite_search_index(self, config) -> None:
         """Each page's aliases, file name and papers go in a hidden field; the file is written as UTF-8."""
