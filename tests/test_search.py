@@ -157,3 +157,12 @@ def test_search_option_off_leaves_material_alone(tmp_path: Path):
     raw = (site / "search" / "search_index.json").read_bytes()
     assert b"\\u" in raw
     assert json.loads(raw)["config"]["separator"] != search.SEPARATOR
+
+
+def test_spare_zero_width_spaces_go_and_the_words_stay():
+    text = "<p>\u200b大\u200b模型\u200b是\u200b个\u200b学科\u200b，\u200b用\u200bLoRA\u200b微调\u200b《Attention》</p>"
+    data = {"config": {"separator": search.SEPARATOR}, "docs": [{"location": "a/", "title": "", "text": text}]}
+    compact = search.tune_index(data, {})["docs"][0]["text"]
+    assert len(compact) < len(text)
+    assert "大\u200b模型" in compact  # between two Chinese words the separator is still needed
+    assert terms(compact) == terms(text)

@@ -38,12 +38,18 @@ if TYPE_CHECKING:
 # The two empty matches split Latin letters or digits from Chinese: the browser does
 # not segment `LoRA微调` otherwise (Material's splitter steps over empty matches).
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PUNCT = (r"\s\u3000\-、。，．？！；：“”‘’《》（）【】「」『』〈〉〔〕…·～"
+          r",;:!?()\[\]{}<>\"'`|/\\#@=&")
 SEPARATOR = (
-    r"[\s\u200b\u3000\-"
-    r"、。，．？！；：“”‘’《》（）【】「」『』〈〉〔〕…·～"
-    r",;:!?()\[\]{}<>\"'`|/\\#@=&]+"
+    rf"[\u200b{_PUNCT}]+"
     r"|\.(?!\d)"
     rf"|(?<=[A-Za-z0-9])(?=[{_HAN}])|(?<=[{_HAN}])(?=[A-Za-z0-9])"
+)
+# A U+200B the separator does not need: next to punctuation, space, markup or the
+# ends, or between a Latin letter and a Chinese character. Only word|word stays.
+_SPARE_ZWSP = re.compile(
+    rf"(?<=[{_PUNCT}])\u200b|\u200b(?=[{_PUNCT}])|^\u200b|\u200b$"
+    rf"|(?<=[A-Za-z0-9])\u200b(?=[{_HAN}])|(?<=[{_HAN}])\u200b(?=[A-Za-z0-9])"
 )
 
 # No stemmer, no stop-word filter, no trimmer: see the module docstring.
@@ -143,14 +149,19 @@ def tune_index(data: dict[str, Any], names: dict[str, list[str]],
                segment: Callable[[str], str] = lambda s: s) -> dict[str, Any]:
     """Add each page's other names to Material's index (`data`, as read from search_index.json).
 
+    With our separator, drop the U+200B it does not need (a fifth of a Chinese index's bytes).
     `segment` is the segmentation the rest of the index went through (jieba, words
     joined by U+200B), so a name is split the way the browser will split the query.
     """
-    if not names:
-        return data
     config = data.setdefault("config", {})
-    config.setdefault("fields", {})[NAMES_FIELD] = {"boost": NAMES_BOOST}
+    if names:
+        config.setdefault("fields", {})[NAMES_FIELD] = {"boost": NAMES_BOOST}
+    compact = config.get("separator") == SEPARATOR  # a site's own separator may need every U+200B
     for doc in data.get("docs", []):
+        if compact:
+            for key in ("title", "text"):
+                if isinstance(doc.get(key), str):
+                    doc[key] = _SPARE_ZWSP.sub("", doc[key])
         location = unquote(doc.get("location", ""))
         if "#" in location:
             continue
