@@ -298,3 +298,9 @@ def test_seeds_paper_index(seeds_dir: Path) -> None:
         "RoleLLM": (None, None),
     }
     assert len(kb.papers) == 16
+
+
+def test_an_unquoted_arxiv_id_in_yaml_keeps_its_trailing_zero() -> None:
+    text = "# X\n\n```paper\ntitle: Sparrow\narxiv: 2305.10250\ndate: 2023-05-21\n```\n"
+    [p] = papers_of(note(text))
+    assert p.arxiv == "2305.10250" and p.date.start == "2023-05-21" and not p.inferred

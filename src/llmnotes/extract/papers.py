@@ -324,10 +324,8 @@ class _NoteReader:
     def __init__(self, note: Note) -> None:
         self.note = note
         self.masked = mask_code(note.text)
-        self.lines = self.masked.split("\n")
         self.raw_lines = note.text.split("\n")
         self.outline = _outline(self.masked)
-        self.by_no = {node.no: i for i, node in enumerate(self.outline)}
         self.out: list[_Occurrence] = []
 
     def src(self, i: int) -> Source:
@@ -405,7 +403,7 @@ class _NoteReader:
 
     def _explicit(self, data: dict[str, Any], source: Source) -> Paper | None:
         ident = None
-        raw_arxiv = str(data.get("arxiv") or data.get("url") or "").strip()
+        raw_arxiv = _yaml_id(data.get("arxiv")) or str(data.get("url") or "").strip()
         if raw_arxiv:
             refs = find_arxiv(raw_arxiv if "/" in raw_arxiv and "." in raw_arxiv.split("/")[0]
                               else f"arXiv:{raw_arxiv}")
@@ -608,6 +606,14 @@ class _NoteReader:
         paper = Paper(title=title, source=self.src(i), date=date or info["date"], venue=venue or info["venue"],
                       code=info["code"], summary=info["summary"], notes=[self.note.path])
         self.out.append(_Occurrence(paper, date_line or info["date_line"] or (self.src(i).line if date else None)))
+
+
+def _yaml_id(value: Any) -> str:
+    """`arxiv: 2305.10250` unquoted is a YAML float (2305.1025): restore the id's trailing zeros."""
+    if isinstance(value, float):
+        digits = 5 if int(value) >= 1501 else 4  # five-digit numbers since January 2015
+        return f"{value:.{digits}f}"
+    return str(value or "").strip()
 
 
 def _date_sibling(outline: list[_Line], i: int) -> bool:
