@@ -37,6 +37,7 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/search_quality.py
 
 clean:
 	rm -rf site build dist .pytest_cache benchmarks/out
