@@ -36,7 +36,7 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.MULTILINE | re.DOTALL)
 
 @dataclass(frozen=True)
 class Query:
-    kind: str  # title, alias, heading, tag, concept, paper, arxiv
+    kind: str  # title, alias, heading, tag, concept, paper, arxiv, page (a generated page's title)
     text: str
     expected: frozenset[str]  # site-relative page URLs (decoded), any of which counts
 
@@ -56,7 +56,9 @@ def build(notes_dir: Path, site_dir: Path, *, tuned: bool) -> Path:
 
 def queries_for(notes_dir: Path) -> list[Query]:
     """What a reader would type, from the knowledge base: each name → the page it names."""
+    from llmnotes.i18n import Labels
     from llmnotes.kb import KnowledgeBase
+    from llmnotes.pages import PageContext, generate_pages
     from llmnotes.urls import page_url
 
     kb = KnowledgeBase.build(notes_dir)
@@ -85,6 +87,11 @@ def queries_for(notes_dir: Path) -> list[Query]:
                  if p in kb.notes]
         add("paper", paper.title, *pages, "papers.md", "papers/index.md")
         add("arxiv", paper.arxiv, *pages, "papers.md", "papers/index.md")
+    # Timeline, papers, roadmap, links, the tag index: found by their titles (the site is in Chinese).
+    ctx = PageContext(kb, Labels("zh", {}), taken={n.page_path for n in kb.notes.values()})
+    for page in generate_pages(ctx):
+        if page.path == "tags/index.md" or not page.path.startswith(("index.md", "concepts/", "tags/")):
+            add("page", page.title, page.path)
     return out
 
 

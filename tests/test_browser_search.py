@@ -100,3 +100,16 @@ def test_english_term_is_highlighted_on_the_landing_page(browser, site_url):
         assert "RLHF" in marks.all_inner_texts()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("label, page", [
+    ("timeline", "timeline/index.md"),
+    ("papers", "papers/index.md"),
+    ("links", "links/index.md"),
+    ("tag_index", "tags/index.md"),
+])
+def test_generated_page_is_found_by_its_title(box, label, page):
+    from llmnotes.i18n import Labels
+
+    results = box.search(Labels("zh", {})[label])
+    assert page_url(page) in results[:3], results[:5]
