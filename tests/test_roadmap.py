@@ -163,6 +163,12 @@ def test_nodes_link_to_the_note_or_concept_of_their_name(kb):
     assert root.target is None  # no note and no concept of that name
 
 
+def test_a_node_written_as_a_wiki_link_goes_where_it_points(kb):
+    [checklist] = roots_of(kb, "checklist.md", "tree")
+    basics = checklist.children[0]
+    assert [(c.title, c.target) for c in basics.children][-1] == ("LA notes", "线性代数.md")
+
+
 def test_plan_steps_and_progress_of_the_fixture_vault(kb):
     [plan] = roots_of(kb, "数学路线.md", "plan")
     assert [r.title for r in plan.children] == ["第一周", "第二周", "第三周"]

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from ..model import Link, Source
-from ..textutil import line_starts, mask_code, shorten
+from ..textutil import mask_code, shorten
 from ..wikilinks import MDLINK
+from . import masked
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -25,7 +27,9 @@ if TYPE_CHECKING:
 _STOP = (r"\s<>\"'`"
          r"\u2018-\u201f\u2026\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
          r"\uac00-\ud7af\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe4f\uff00-\uffef")
-BARE_URL = re.compile(rf"(?<![A-Za-z0-9/@.])https?://[^{_STOP}]+", re.IGNORECASE)
+# Case-sensitive with a literal start, so the regex engine jumps from "http" to "http".
+BARE_URL = re.compile(rf"https?://[^{_STOP}]+")
+_GLUED = re.compile(r"[A-Za-z0-9/@.]")  # "xhttps://" is no URL start
 AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>", re.IGNORECASE)
 HTML_TAG = re.compile(r"<[A-Za-z][^<>]*>")
 HTML_A = re.compile(r"<a\b[^>]*?\bhref\s*=\s*([\"'])(https?://[^\"'\s]+)\1[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
@@ -70,14 +74,14 @@ def find_links(text: str, masked: str | None = None) -> list[tuple[int, int, str
             taken.append((m.start(), m.end()))
             label = " ".join(_TAGS.sub(" ", text[m.start(3):m.end(3)]).split())
             found.append((m.start(), m.end(), text[m.start(2):m.end(2)], label))
-    for m in HTML_TAG.finditer(masked):  # URLs in other tags' attributes (img src) are not links
-        if not _inside(m.start(), taken):
-            taken.append((m.start(), m.end()))
     taken.sort()
     starts = [a for a, _ in taken]
+    tags = [(m.start(), m.end()) for m in HTML_TAG.finditer(masked)  # other tags' URLs (img src) are not links
+            if not _inside_sorted(m.start(), taken, starts)]
+    taken = sorted(taken + tags)
+    starts = [a for a, _ in taken]
     for m in BARE_URL.finditer(masked):
-        i = bisect_right(starts, m.start()) - 1
-        if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
+        if _inside_sorted(m.start(), taken, starts) or (m.start() and _GLUED.match(masked, m.start() - 1)):
             continue  # part of a link (or an image, or an attribute) found above
         url = trim_url(text[m.start():m.end()])
         if len(url) > len("https://"):
@@ -88,6 +92,12 @@ def find_links(text: str, masked: str | None = None) -> list[tuple[int, int, str
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
+
+
+def _inside_sorted(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """`_inside` for spans sorted by start that do not overlap: a binary search."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 def bare_text(text: str, starts: list[int], pos: int, prev_end: int) -> str:
@@ -167,9 +177,9 @@ def collect(kb: KnowledgeBase) -> None:
         text = note.text
         if "://" not in text:
             continue
-        starts = line_starts(text)
+        starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))[:-1]
         prev_end = 0
-        for pos, end, url, label in find_links(text, mask_code(text)):
+        for pos, end, url, label in find_links(text, masked(note)):
             if not label and not text.startswith("<", pos):
                 label = bare_text(text, starts, pos, prev_end)
             prev_end = end

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..model import Note, RoadmapNode, Source
 from ..textutil import mask_code
 from ..wikilinks import MDLINK, WIKILINK, Resolver, nearest
+from . import masked as masked_text
 from .tables import find_html_tables, find_pipe_tables
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 DESCRIPTION = re.compile(r"\s*(?:——|—|–|--)\s*|\s+-\s+")
 PARENS = re.compile(r"\s*[（(][^()（）]*[)）]\s*")
 PLAN_HEADER = re.compile(r"^(?:weeks?|stages?|phases?|周|周次|第几周|阶段|学习阶段)(?:\s*[#/(（].*)?$", re.IGNORECASE)
+_EMPHASIS = re.compile(r"\*\*|__|`|~~")
 DONE_MARK = re.compile(r"\[[xX]\](?!\()|✅|☑|✔")
 OPEN_MARK = re.compile(r"\[ \]|⬜|☐")
 
@@ -58,9 +60,12 @@ def is_roadmap(note: Note, tags: list[str], masked: str) -> bool:
 
 def plain(md: str) -> str:
     """Markdown of a node → the words a reader sees: [[a|b]] → b, [t](u) → t, no emphasis marks."""
-    text = WIKILINK.sub(lambda m: (m.group(2).split("|", 1)[-1]).split("#")[0], md)
-    text = MDLINK.sub(lambda m: m.group(2), text)
-    text = re.sub(r"(\*\*|__|`|~~)", "", text)
+    text = md
+    if "[" in text:
+        text = WIKILINK.sub(lambda m: (m.group(2).split("|", 1)[-1]).split("#")[0], text)
+        text = MDLINK.sub(lambda m: m.group(2), text)
+    if "*" in text or "_" in text or "`" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
     return " ".join(text.split())
 
 
@@ -77,7 +82,7 @@ def make_node(md: str, source: Source, kind: str = "tree", done: bool | None = N
     node = RoadmapNode(title=title or md.strip(), source=source, done=done, kind=kind,  # type: ignore[arg-type]
                        description=description)
     link = WIKILINK.search(md)
-    if link:  # a node written as a wiki-link links where the author pointed
+    if link and plain(link.group(0)) == node.title:  # a node written as a wiki-link goes where it points
         node.target = "[[" + link.group(2).split("|")[0].split("#")[0].strip() + "]]"
     return node
 
@@ -369,7 +374,7 @@ def collect(kb: KnowledgeBase) -> None:
         text = note.text
         if not (note.meta.get("roadmap") or "路线" in text or "roadmap" in text.lower()):
             continue  # cheap test first: most notes are no roadmap
-        masked = mask_code(text)
+        masked = masked_text(note)
         flagged = is_roadmap(note, kb.note_tags.get(path, []), masked)
         if not flagged and not EXPLICIT.search(text):
             continue

@@ -13,7 +13,8 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from ..model import Source, Table
-from ..textutil import line_starts, mask_code
+from ..textutil import line_starts
+from . import masked as masked_text
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -141,7 +142,7 @@ def collect(kb: KnowledgeBase) -> None:
     for note in kb.notes.values():
         if "|" not in note.text and "<table" not in note.text.lower():
             continue
-        masked = mask_code(note.text)
+        masked = masked_text(note)
         found = find_pipe_tables(note.text, masked) + find_html_tables(note.text, masked)
         for line, header, rows in sorted(found, key=lambda t: t[0]):
             tables.append(Table(Source(note.path, note.source_line(line)), header, rows))

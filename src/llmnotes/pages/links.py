@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..extract.links import SITES, link_key, site_of
-from ..model import Note
 from ..urls import name_slug
 from . import GeneratedPage, PageContext
 
@@ -22,7 +21,7 @@ _KNOWN = [name for name, _ in SITES]
 class LinkEntry:
     url: str
     text: str
-    notes: list[Note] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (title, href) of each citing note
 
 
 @dataclass
@@ -35,6 +34,8 @@ class SiteGroup:
 def group_links(ctx: PageContext) -> list[SiteGroup]:
     kb, labels = ctx.kb, ctx.labels
     entries: dict[str, LinkEntry] = {}
+    cited: dict[str, set[str]] = {}  # link key → paths of the notes already listed
+    hrefs: dict[str, str] = {}
     sites: dict[str, list[LinkEntry]] = {}
     for link in kb.links:
         key = link_key(link.url)
@@ -44,9 +45,13 @@ def group_links(ctx: PageContext) -> list[SiteGroup]:
             sites.setdefault(site_of(link.url), []).append(entry)
         elif not entry.text and link.text:
             entry.text = link.text
+        seen = cited.setdefault(key, set())
         note = kb.notes.get(link.source.note)
-        if note is not None and note not in entry.notes:
-            entry.notes.append(note)
+        if note is not None and note.path not in seen:
+            seen.add(note.path)
+            if note.path not in hrefs:  # one href per note, however many links it holds
+                hrefs[note.path] = ctx.note_href(PAGE, note.path)
+            entry.notes.append((note.title, hrefs[note.path]))
     order = sorted(sites, key=lambda s: (_KNOWN.index(s) if s in _KNOWN else len(_KNOWN), -len(sites[s]), s))
     return [SiteGroup(labels.get(s, s), "site-" + name_slug(s), sites[s]) for s in order]
 
