@@ -107,6 +107,14 @@ def test_flat_bullets_are_prose_but_numbered_lists_are_steps():
     assert steps.children[1].children[0].title == "detail"
 
 
+def test_steps_are_named_by_the_line_that_introduces_them():
+    text = "## Section\n\nSome prose. Three courses are enough:\n\n1. one\n2. two\n"
+    [steps] = note_roadmap(note(text), True)
+    assert steps.title == "Three courses are enough"
+    [plain_steps] = note_roadmap(note("## Section\n\nA long paragraph that is not an intro.\n\n1. a\n2. b\n"), True)
+    assert plain_steps.title == "Section"
+
+
 def test_lists_and_trees_in_code_are_not_read_unless_the_block_is_a_roadmap():
     text = "```\n- [ ] in code\n  - [x] nested\n```\n"
     assert note_roadmap(note(text), True) == []

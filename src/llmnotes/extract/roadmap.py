@@ -41,6 +41,7 @@ HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 DESCRIPTION = re.compile(r"\s*(?:——|—|–|--)\s*|\s+-\s+")
 PARENS = re.compile(r"\s*[（(][^()（）]*[)）]\s*")
 PLAN_HEADER = re.compile(r"^(?:weeks?|stages?|phases?|周|周次|第几周|阶段|学习阶段)(?:\s*[#/(（].*)?$", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+|\s#\S+\s")  # sentence ends, or a tag between
 _EMPHASIS = re.compile(r"\*\*|__|`|~~")
 DONE_MARK = re.compile(r"\[[xX]\](?!\()|✅|☑|✔")
 OPEN_MARK = re.compile(r"\[ \]|⬜|☐")
@@ -269,10 +270,20 @@ def note_roadmap(note: Note, roadmap_note: bool, masked: str | None = None) -> l
 
 def _list_title(mlines: list[str], first: int) -> str:
     """A short line right above a list introduces it ("三门课就够了:"): that names the list."""
-    above = mlines[first - 1].strip() if first > 0 else ""
-    if not above or len(above) > 40 or HEADING.match(above) or LIST_ITEM.match(above) or "|" in above:
+    k = first - 1
+    if k > 0 and not mlines[k].strip():  # one blank line may part the list from its introduction
+        k -= 1
+    above = mlines[k].strip() if k >= 0 else ""
+    if above.endswith((":", "：")):
+        above = _sentence_tail(above)
+    if not above or len(above) > 40 or above.endswith((".", "。", "!", "！", "?", "？")) or HEADING.match(above) or LIST_ITEM.match(above) or "|" in above:
         return ""
     return plain(above).rstrip(":：")
+
+
+def _sentence_tail(line: str) -> str:
+    """The last sentence of a line: "...的部分 三节课就够了:" introduces with "三节课就够了"."""
+    return _SENTENCE_BREAK.split(line)[-1].strip()
 
 
 def _fences(lines: list[str]):
