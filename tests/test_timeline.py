@@ -157,7 +157,7 @@ def test_front_matter_date_alone_makes_no_event(tmp_path):
 
 def test_event_links_finds_wiki_links_note_links_and_urls():
     text = "见 [[A|甲]]、[B](b%20c.md)、![img](x.png) 和 https://x.org/p。"
-    assert event_links(text) == ["A", "b%20c.md", "https://x.org/p"]
+    assert event_links(text) == ["A", "b c.md", "https://x.org/p"]
 
 
 def test_extraction_is_linear_in_the_number_of_dated_lines(tmp_path):

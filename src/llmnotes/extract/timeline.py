@@ -43,13 +43,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import yaml
 
 from ..dates import find_dates, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Source, TimelineEvent
 from ..textutil import line_starts, mask_code, sentence_around
-from ..wikilinks import MDLINK, WIKILINK, norm
+from ..wikilinks import MDLINK, SCHEME, WIKILINK, norm
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -624,7 +625,7 @@ def event_links(text: str) -> list[str]:
         taken.append(m.span())
         url = m.group(3).strip("<>")
         if not m.group(1) and url and not url.startswith("#"):
-            found.append((m.start(), url))
+            found.append((m.start(), url if SCHEME.match(url) else unquote(url)))  # a note path as named
     for m in _URL.finditer(text):
         if not any(a <= m.start() < b for a, b in taken):
             found.append((m.start(), m.group(0).rstrip(".,;:")))
