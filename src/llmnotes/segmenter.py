@@ -9,7 +9,7 @@ plugin hands Material this object instead of the jieba module when it can
 tuning) must go through the same object, or words taught to one are unknown to the
 other: `jieba_like()` returns it.
 
-Only the calls the build makes are provided (cut, add_word, setLogLevel). A site
+Only the calls the build makes are provided (cut, add_word, get_FREQ, setLogLevel). A site
 that sets its own jieba dictionary keeps real jieba: rjieba cannot load those.
 """
 
@@ -41,6 +41,10 @@ class RJieba:
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         """As jieba: without a frequency, one just high enough to keep the word whole."""
         rjieba.add_word(word, int(freq) if freq is not None else rjieba.suggest_freq(word), tag)
+
+    def get_FREQ(self, word: str, default: int | None = None) -> int | None:  # jieba's name
+        """Truthy for a word of the dictionary (rjieba does not expose frequencies)."""
+        return 1 if rjieba.has_word(word) else default
 
     def setLogLevel(self, level: int) -> None:  # jieba's name
         pass
