@@ -55,9 +55,17 @@ def _month(year: str, month: str) -> str | None:
     return f"{year}-{month}" if 1 <= int(month) <= 12 else None
 
 
+_HINT = re.compile(r"arxiv|alphaxiv|huggingface\.co/papers", re.IGNORECASE)
+
+
+def might_cite_arxiv(text: str) -> bool:
+    """A cheap test before the real search: every form names arxiv (alphaxiv too) or huggingface papers."""
+    return _HINT.search(text) is not None
+
+
 def find_arxiv(text: str) -> list[ArxivRef]:
     """Every arXiv id in `text` (URLs and `arXiv:` mentions), in order, with offsets of the match."""
-    if "arxiv" not in text.lower() and "huggingface.co/papers" not in text and "alphaxiv" not in text.lower():
+    if _HINT.search(text) is None:
         return []
     found: list[ArxivRef] = []
     for rx in (URL_RE, MENTION_RE):

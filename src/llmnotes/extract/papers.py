@@ -31,10 +31,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..arxiv import MENTION_RE, arxiv_date, find_arxiv
+from ..arxiv import MENTION_RE, arxiv_date, find_arxiv, might_cite_arxiv
 from ..dates import find_dates, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Paper, Source
-from ..textutil import mask_code, shorten
+from ..textutil import shorten
+from . import masked
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------- patterns
 
 _BULLET = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)、]|\[\d{1,3}\])[ \t]+(.*)$")
+_BULLET_LEADS = frozenset("-*+•[")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*paper[ \t]*$", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>()\[\]（）\"'`]+|www\.[^\s<>()\[\]（）\"'`]+")
@@ -76,13 +78,15 @@ _PAREN_DATE = re.compile(r"^(?P<title>[^()（）]{3,300}?)\s*[(（](?P<date>[^()
 _REVERSED_FULL = re.compile(r"^\s*(\d{4}),\s*([A-Za-z]+\.?\s+\d{1,2})\s*$")  # APA "(2023, October 5)"
 _AUTHORISH = re.compile(r",|&| and |et al|等", re.IGNORECASE)
 
+_UPPER_START = re.compile(r"[\[*_\"“]*[A-Z0-9]")
+
 SUMMARY_LIMIT = 5
 
 
 # --------------------------------------------------------------------------- outline
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     """One non-blank line of a note seen as an outline node."""
 
@@ -107,23 +111,22 @@ def _outline(masked: str) -> list[_Line]:
     root: int | None = None  # heading or margin line the current list hangs from
     section = ""
     for no, raw in enumerate(masked.split("\n")):
-        if not raw.strip():
+        content = raw.strip()
+        if not content:
             continue
-        raw = raw.rstrip()
-        h = _HEADING.match(raw)
+        lead = content[0]
+        h = _HEADING.match(raw) if lead == "#" else None
         if h:
             node = _Line(no, 0, False, len(h.group(1)), h.group(2).strip(), section=h.group(2).strip())
             section = node.content
             out.append(node)
             stack, root = [], len(out) - 1
             continue
-        b = _BULLET.match(raw)
-        indent = len(raw) - len(raw.lstrip(" \t").expandtabs(4)) if not b else len(b.group(1).expandtabs(4))
-        if b:
-            node = _Line(no, indent, True, 0, b.group(2).strip(), section=section)
-        else:
-            node = _Line(no, len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip()), False, 0,
-                         raw.strip(), section=section)
+        b = _BULLET.match(raw) if lead in _BULLET_LEADS or lead.isdigit() else None
+        if "\t" in raw:
+            raw = raw.expandtabs(4)
+        indent = len(raw) - len(raw.lstrip())
+        node = _Line(no, indent, b is not None, 0, b.group(2).strip() if b else content, section=section)
         while stack and out[stack[-1]].indent >= node.indent and (b or node.indent == 0):
             stack.pop()
         if not b and node.indent == 0:
@@ -318,12 +321,23 @@ class _Occurrence:
     order: int = 0
 
 
+# Cheap tests on a whole note: most notes cite no paper, and they cost one search each.
+_CANDIDATE_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)、]|\[\d{1,3}\])[ \t]+[\[*_\"“]?[A-Z0-9]", re.MULTILINE)
+_FENCE_HINT = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*paper[ \t]*$", re.MULTILINE | re.IGNORECASE)
+
+
+def _may_cite(note: Note) -> bool:
+    text = note.text
+    return bool(might_cite_arxiv(text) or _CANDIDATE_ITEM.search(text) or _FENCE_HINT.search(text)
+                or note.meta.get("arxiv") or note.meta.get("type") or note.meta.get("paper"))
+
+
 class _NoteReader:
     """Finds the papers of one note."""
 
     def __init__(self, note: Note) -> None:
         self.note = note
-        self.masked = mask_code(note.text)
+        self.masked = masked(note)
         self.raw_lines = note.text.split("\n")
         self.outline = _outline(self.masked)
         self.out: list[_Occurrence] = []
@@ -336,7 +350,7 @@ class _NoteReader:
         self._paper_blocks()
         titles: dict[int, list[tuple[str, int]]] = {}  # title node → arXiv refs (id, line node)
         same_line: list[tuple[int, str]] = []
-        for i, node in enumerate(self.outline):
+        for i, node in enumerate(self.outline if might_cite_arxiv(self.masked) else ()):
             refs = find_arxiv(node.content)
             for ref in refs:
                 if self._line_title(node.content):
@@ -371,6 +385,8 @@ class _NoteReader:
             self.out.append(_Occurrence(paper, 1 if paper.date else None))
 
     def _paper_blocks(self) -> None:
+        if not _FENCE_HINT.search(self.note.text):
+            return
         i = 0
         n = len(self.raw_lines)
         while i < n:
@@ -571,13 +587,24 @@ class _NoteReader:
 
     def _titled_items(self, taken: set[int]) -> None:
         """Paper-title lines in lists ("- R-Tuning: …" + "  - 2023.11，NAACL 2024") and reference lists."""
+        sections: dict[str, bool] = {}
         for i, node in enumerate(self.outline):
-            if i in taken or not node.item or find_arxiv(node.content):
+            if not node.item or i in taken:
                 continue
             parent = self.outline[node.parent] if node.parent is not None else None
+            top = parent is None or not parent.item
+            if top:
+                in_section = sections.get(node.section)
+                if in_section is None:
+                    in_section = sections[node.section] = bool(_PAPER_SECTION.search(node.section))
+            else:
+                in_section = False
+            if not in_section and not _UPPER_START.match(node.content):
+                continue
+            if find_arxiv(node.content):
+                continue
             if parent is not None and parent.item and not _without_urls(parent.content):
                 continue  # a description under a link, not a paper
-            in_section = bool(_PAPER_SECTION.search(node.section)) and (parent is None or not parent.item)
             text = _strip_md(node.content)
             if in_section:
                 cite = parse_citation(node.content)
@@ -716,6 +743,8 @@ def papers_of(note: Note, diags: list[Diagnostic] | None = None) -> list[Paper]:
 def collect(kb: KnowledgeBase) -> None:
     occurrences: list[_Occurrence] = []
     for path in sorted(kb.notes):
+        if not _may_cite(kb.notes[path]):
+            continue
         reader = _NoteReader(kb.notes[path])
         reader.diags = kb.diagnostics
         for occ in reader.run():
