@@ -26,10 +26,10 @@ FORMATS = ("json", "bibtex", "csl")
 SITE_FILES = {"json": "entries.json", "bibtex": "papers.bib", "csl": "papers.csl.json"}
 
 
-def render(kb: KnowledgeBase, fmt: str) -> str:
-    """The export of `kb` in `fmt` as text (ends with a newline)."""
+def render(kb: KnowledgeBase, fmt: str, use_directory_urls: bool = True) -> str:
+    """The export of `kb` in `fmt` as text (ends with a newline); note URLs as the site writes them."""
     if fmt == "json":
-        return json.dumps(to_json_data(kb), ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(to_json_data(kb, use_directory_urls), ensure_ascii=False, indent=1) + "\n"
     if fmt == "bibtex":
         return to_bibtex(kb.papers)
     if fmt == "csl":
@@ -44,12 +44,12 @@ def _date(d: FuzzyDate | None) -> str | None:
     return d.start if d else None
 
 
-def to_json_data(kb: KnowledgeBase) -> dict[str, Any]:
+def to_json_data(kb: KnowledgeBase, use_directory_urls: bool = True) -> dict[str, Any]:
     """Every entry of the knowledge base as plain data, each with the note (and line) it came from."""
     keys = bib_keys(kb.papers)
     return {
         "version": SCHEMA_VERSION,
-        "notes": [{"path": n.path, "title": n.title, "url": page_url(n.page_path),
+        "notes": [{"path": n.path, "title": n.title, "url": page_url(n.page_path, use_directory_urls),
                    "tags": kb.note_tags.get(n.path, [])} for n in kb.notes.values()],
         "events": [{"date": e.date.start, "end": e.date.end, "precision": e.date.precision, "text": e.text,
                     "note": e.source.note, "line": e.source.line, "inferred": e.inferred} for e in kb.events],

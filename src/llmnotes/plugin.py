@@ -211,7 +211,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             old = files.get_file_from_path(name)
             if old is not None:
                 files.remove(old)
-            files.append(File.generated(config, name, content=exports.render(kb, fmt)))
+            content = exports.render(kb, fmt, config.use_directory_urls)
+            files.append(File.generated(config, name, content=content))
 
 
 def _search_plugin(config):
