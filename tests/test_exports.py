@@ -197,3 +197,11 @@ def test_exports_can_be_turned_off(tmp_path: Path) -> None:
     site = build_site(FIXTURES, tmp_path / "site", config_file=cfg)
     assert not (site / "entries.json").exists()
     assert "papers.bib" not in (site / "papers" / "index.html").read_text(encoding="utf-8")
+
+
+def test_site_without_directory_urls_links_exports_and_notes_right(tmp_path: Path) -> None:
+    site = build_site(FIXTURES, tmp_path / "site", use_directory_urls=False)
+    entries = json.loads((site / "entries.json").read_text(encoding="utf-8"))
+    urls = {n["path"]: n["url"] for n in entries["notes"]}
+    assert urls["outline.txt"] == "outline.html" and (site / "outline.html").is_file()
+    assert 'href="entries.json"' in (site / "papers.html").read_text(encoding="utf-8")
