@@ -12,7 +12,12 @@ import pytest
 from llmnotes import search, segmenter
 
 jieba = pytest.importorskip("jieba")
-pytest.importorskip("rjieba")
+rjieba = pytest.importorskip("rjieba")
+
+
+def _pair():
+    """Fresh dictionaries on both sides: builds in this process teach the global ones their words."""
+    return segmenter.RJieba(rjieba.Jieba()), jieba.Tokenizer()
 
 TEXT = [
     "大模型的训练和推理需要大量算力，指令微调让模型学会遵循提示词。",
@@ -25,21 +30,21 @@ TAUGHT = ["角色扮演智能体", "提示词工程师", "向量数据库"]
 
 
 def test_fast_segmenter_cuts_as_jieba_does():
-    fast = segmenter.RJieba()
+    fast, slow = _pair()
     jieba.setLogLevel(30)
     for text in TEXT:
         for run in search.han_runs(text):
-            assert list(fast.cut(run)) == list(jieba.cut(run)), run
+            assert list(fast.cut(run)) == list(slow.cut(run)), run
     # Material hands the segmenter UTF-8 bytes.
-    assert list(fast.cut(TEXT[0].encode("utf-8"))) == list(jieba.cut(TEXT[0].encode("utf-8")))
+    assert list(fast.cut(TEXT[0].encode("utf-8"))) == list(slow.cut(TEXT[0].encode("utf-8")))
 
 
 def test_taught_words_stay_whole_in_both():
-    fast = segmenter.RJieba()
+    fast, slow = _pair()
     for word in TAUGHT:
-        jieba.add_word(word)
+        slow.add_word(word)
         fast.add_word(word)
     text = "我们训练了一个角色扮演智能体，并请提示词工程师把知识写进向量数据库。"
-    assert list(fast.cut(text)) == list(jieba.cut(text))
+    assert list(fast.cut(text)) == list(slow.cut(text))
     for word in TAUGHT:
         assert word in list(fast.cut(text))

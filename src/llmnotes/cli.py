@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -79,7 +80,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
     config_file, overrides = _config_for(Path(args.notes_dir))
-    serve(config_file=config_file, dev_addr=args.dev_addr, livereload=True, **overrides)
+    overrides.pop("site_dir", None)  # serve builds into a temporary folder of its own
+    # Dirty rebuilds: the plugin re-renders only pages whose Markdown or navigation changed and
+    # keeps the search index whole (cache.py), so MkDocs's warning about dirty builds does not apply.
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: "'dirty' build" not in record.getMessage())
+    serve(config_file=config_file, dev_addr=args.dev_addr, livereload=True, build_type="dirty", **overrides)
     return 0
 
 

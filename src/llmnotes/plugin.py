@@ -25,10 +25,12 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import exports, search, segmenter
+from .cache import Incremental, RenderCache, collapse_chrome, files_signature, markdown_signature
 from .config import LlmnotesConfig
 from .i18n import Labels
 from .kb import KnowledgeBase
 from .pages import PageContext, generate_pages
+from .progress import Progress
 from .render import NoteRenderer
 from .urls import heading_slug
 
@@ -43,10 +45,18 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     def __init__(self) -> None:
         self._cache: dict[str, Any] = {}
         self.kb: KnowledgeBase | None = None
+        # Caches across serve rebuilds (cache.py): Markdown → HTML, and which pages a dirty rebuild renders.
+        self._renders: RenderCache | None = None
+        self._incremental: Incremental | None = None
+        self._render_key = ""
+        self._progress: Progress | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object alive across serve rebuilds: the cache survives.
         self._cache = {}
+        # MkDocs keeps this object for every later config of the process too: reset, never inherit.
+        self._renders = RenderCache() if command == "serve" else None
+        self._incremental = Incremental() if command == "serve" and dirty else None
 
     # Before Material's search plugin (priority 0), which fills in its defaults in on_config.
     @event_priority(50)
@@ -58,6 +68,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._configure_search(config)
         # Same segmentation as jieba, many times faster (see segmenter.py): Material cuts with it too.
         segmenter.install(_search_plugin(config))
+        if self._incremental is not None and _search_plugin(config) is not None:
+            _search_plugin(config).search_index_prev = None  # we merge the index ourselves (cache.py)
         if self.config.system_fonts:
             self._configure_fonts(config)
         # Every stylesheet and script in assets/ ships with the site (one file per page kind).
@@ -85,19 +97,51 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._add_exports(files, config, kb)
         if self.config.search:
             self._teach_segmenter(kb)
+        if self._incremental is not None:
+            self._incremental.mark(files, extra_key=str(config.nav))
         if self.config.progress:
-            log.info(f"{len(kb.notes)} notes loaded in {time.perf_counter() - started:.2f}s")
+            self._progress = Progress(log.info)
+            pages = sum(1 for f in files if f.is_documentation_page() and f.is_modified())
+            self._progress.loaded(len(kb.notes), pages, time.perf_counter() - started)
         return files
+
+    def on_nav(self, nav, *, config, files):
+        if not self.config.enabled:
+            return nav
+        if self._renders is not None:  # links render differently once the set of files changes
+            self._render_key = files_signature(files) + markdown_signature(config)
+        if self._incremental is not None:
+            self._incremental.restore_titles(nav)
+        return nav
+
+    # Last, so the cache is keyed by the Markdown Python-Markdown will actually see.
+    @event_priority(-100)
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        if self.config.enabled and self._renders is not None:
+            self._renders.attach(page, markdown, self._render_key)
+        return markdown
 
     def on_post_page(self, output: str, *, page, config) -> str:
         if not self.config.enabled:
             return output
-        return _escape_html_title(output, page, config)
+        if self._incremental is not None:
+            self._incremental.remember_title(page)
+        if self._progress is not None:
+            self._progress.page_written()
+        return collapse_chrome(_escape_html_title(output, page, config))
 
     # After Material's search plugin has written search/search_index.json.
     @event_priority(-50)
     def on_post_build(self, *, config) -> None:
-        if not self.config.enabled or not self.config.search or self.kb is None:
+        if not self.config.enabled:
+            return
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if self._incremental is not None and _search_plugin(config) is not None and index.is_file():
+            self._incremental.merge_search(_search_plugin(config), index)
+        if self._progress is not None:
+            self._progress.done()
+            self._progress = None
+        if not self.config.search or self.kb is None:
             return
         self._rewrite_search_index(config)
 

@@ -25,26 +25,29 @@ except ImportError:  # pragma: no cover - rjieba is a dependency; this keeps jie
 
 
 class RJieba:
-    """jieba's module API (the part the build uses) on top of rjieba's global instance."""
+    """jieba's module API (the part the build uses) on top of rjieba's global instance (or `instance`)."""
 
     name = "rjieba"
+
+    def __init__(self, instance: Any = None) -> None:
+        self._jieba = instance if instance is not None else rjieba
 
     def cut(self, sentence: str | bytes, cut_all: bool = False, HMM: bool = True,
             **_: Any) -> Iterator[str]:
         if isinstance(sentence, bytes):  # Material passes UTF-8 bytes, which jieba decodes
             sentence = sentence.decode("utf-8", errors="replace")
-        return iter(rjieba.cut_all(sentence) if cut_all else rjieba.cut(sentence, HMM))
+        return iter(self._jieba.cut_all(sentence) if cut_all else self._jieba.cut(sentence, HMM))
 
     def lcut(self, sentence: str | bytes, cut_all: bool = False, HMM: bool = True) -> list[str]:
         return list(self.cut(sentence, cut_all, HMM))
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         """As jieba: without a frequency, one just high enough to keep the word whole."""
-        rjieba.add_word(word, int(freq) if freq is not None else rjieba.suggest_freq(word), tag)
+        self._jieba.add_word(word, int(freq) if freq is not None else self._jieba.suggest_freq(word), tag)
 
     def get_FREQ(self, word: str, default: int | None = None) -> int | None:  # jieba's name
         """Truthy for a word of the dictionary (rjieba does not expose frequencies)."""
-        return 1 if rjieba.has_word(word) else default
+        return 1 if self._jieba.has_word(word) else default
 
     def setLogLevel(self, level: int) -> None:  # jieba's name
         pass

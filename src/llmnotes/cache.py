@@ -1,0 +1,180 @@
+"""What a build can skip: caches across `serve` rebuilds, and bytes a page does not need.
+
+Three pieces, each keyed so that a hit is always what a fresh build would produce:
+
+- `collapse_chrome`: the theme's navigation and header are mostly indentation (a pruned
+  navigation of a 2,000-note vault is ~30 KB per page, two thirds whitespace); runs of
+  whitespace between tags collapse to one newline. Only the part of the page the theme
+  writes before the content is touched, so `<pre>` and note text keep every space.
+- `RenderCache`: Python-Markdown output per page, keyed by the page's final Markdown, its
+  path, the set of files links can resolve to and the Markdown configuration. It lives on
+  the plugin object, which MkDocs keeps across `serve` rebuilds.
+- `Incremental`: in a dirty `serve` rebuild (`llmnotes serve`), only pages whose final
+  Markdown changed are rendered and written; when the navigation changed (a page added,
+  removed or retitled), every page is. MkDocs's own `--dirty` decides by file times,
+  which says nothing about generated pages (backlinks, tags, timeline), keeps stale titles
+  in the navigation, and Material's search then merges only one page's entries: this
+  class fixes the three.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+# --------------------------------------------------------------------------- page bytes
+
+_CONTENT_START = '<div class="md-content"'
+_BLANK_RUN = re.compile(r"[ \t\r]*\n\s*")
+
+
+def collapse_chrome(output: str) -> str:
+    """Whitespace runs holding a newline → one newline, in the theme's part before the content."""
+    cut = output.find(_CONTENT_START)
+    if cut < 0:
+        return output
+    head = output[:cut]
+    if "<pre" in head or "<textarea" in head:  # a theme that puts preformatted text up there: leave it
+        return output
+    return _BLANK_RUN.sub("\n", head) + output[cut:]
+
+
+# --------------------------------------------------------------------------- Markdown → HTML
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for p in parts:
+        h.update(p.encode("utf-8", errors="surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def files_signature(files: Any) -> str:
+    """Every file a link can resolve to, with its URL: relative links render differently when this changes."""
+    return _digest(*sorted(f"{f.src_uri}\t{f.url}" for f in files))
+
+
+def markdown_signature(config: Any) -> str:
+    """The Markdown extensions and their options (functions by name: reprs hold addresses)."""
+    def name(o: Any) -> str:
+        return f"{getattr(o, '__module__', '')}.{getattr(o, '__qualname__', type(o).__qualname__)}"
+
+    return _digest(json.dumps([list(map(str, config.markdown_extensions)), config.mdx_configs or {}],
+                              default=name, sort_keys=True), str(config.use_directory_urls))
+
+
+class RenderCache:
+    """Page Markdown → (HTML, table of contents, title, anchors), reused while the key is the same."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._store: dict[str, tuple[Any, ...]] = {}
+        self.limit = limit
+        self.hits = 0
+        self.misses = 0
+
+    def attach(self, page: Any, markdown: str, context: str) -> None:
+        """Make `page.render` (called by MkDocs right after on_page_markdown) use the cache."""
+        key = _digest(context, page.file.src_uri, markdown)
+        original = page.render
+
+        def render(config: Any, files: Any) -> None:
+            hit = self._store.get(key)
+            if hit is not None:
+                self.hits += 1
+                page.content, page.toc, page._title_from_render, anchors = hit
+                page.present_anchor_ids = set(anchors)
+                page.links_to_anchors = None  # anchor checks ran when this output was first made
+                return
+            self.misses += 1
+            original(config, files)
+            if len(self._store) >= self.limit:
+                self._store.clear()
+            self._store[key] = (page.content, page.toc, page._title_from_render,
+                                frozenset(page.present_anchor_ids or ()))
+
+        page.render = render
+
+
+# --------------------------------------------------------------------------- incremental serve
+
+_FM_TITLE = re.compile(r"\A---\n(?:.*\n)*?title: *(.*)\n", re.MULTILINE)
+
+
+def _page_signature(file: Any) -> str:
+    content = getattr(file, "_content", None)
+    if isinstance(content, str):
+        return _digest(content)
+    if isinstance(content, bytes):
+        return hashlib.blake2b(content, digest_size=20).hexdigest()
+    import os
+
+    try:
+        st = os.stat(file.abs_src_path)
+    except (OSError, TypeError):
+        return ""
+    return f"{st.st_mtime_ns}:{st.st_size}"
+
+
+def _nav_entry(file: Any) -> str:
+    """What the navigation shows of a page: its path and title (front matter of a generated page)."""
+    content = getattr(file, "_content", None)
+    if isinstance(content, str):
+        m = _FM_TITLE.match(content[:2000])
+        return f"{file.src_uri}\t{m.group(1) if m else ''}"
+    return f"{file.src_uri}\t{_page_signature(file)}"
+
+
+class Incremental:
+    """Which pages a dirty serve rebuild must render, and the search entries of those it skips."""
+
+    def __init__(self) -> None:
+        self._pages: dict[str, str] = {}  # src_uri → signature of the page at the last build
+        self._titles: dict[str, str] = {}  # src_uri → title at the last build
+        self._nav = ""
+        self._entries: list[dict[str, Any]] = []  # the full search index of the last build
+        self.rebuilt: set[str] = set()  # URLs of pages rendered in this build
+        self.full = True
+
+    def mark(self, files: Any, extra_key: str = "") -> int:
+        """Decide, for each page, whether this build renders it. Returns how many it renders."""
+        docs = [f for f in files if f.is_documentation_page()]
+        nav = _digest(extra_key, *sorted(_nav_entry(f) for f in docs))
+        self.full = nav != self._nav or not self._pages
+        self._nav = nav
+        pages: dict[str, str] = {}
+        self.rebuilt = set()
+        for f in docs:
+            sig = _page_signature(f)
+            pages[f.src_uri] = sig
+            changed = self.full or self._pages.get(f.src_uri) != sig
+            f.is_modified = (lambda changed=changed: changed)  # read by MkDocs in a dirty build
+            if changed:
+                self.rebuilt.add(f.url)
+        self._pages = pages
+        return len(self.rebuilt)
+
+    def restore_titles(self, nav: Any) -> None:
+        """Pages this build skips are never read: give the navigation their titles from last time."""
+        for page in nav.pages:
+            if page.url not in self.rebuilt and page.file.src_uri in self._titles:
+                page.title = self._titles[page.file.src_uri]
+
+    def remember_title(self, page: Any) -> None:
+        if page.title is not None:
+            self._titles[page.file.src_uri] = page.title
+
+    def merge_search(self, search_plugin: Any, index_path: Any) -> None:
+        """Write the index as last build's entries of the skipped pages + this build's entries.
+
+        Runs after Material has written the entries of this build's pages only (the plugin
+        clears Material's own merge, which keeps one page's stale entries).
+        """
+        index = search_plugin.search_index
+        if not self.full:
+            keep = [e for e in self._entries if e.get("location", "").split("#")[0] not in self.rebuilt]
+            index.entries = keep + index.entries
+            index_path.write_bytes(index.generate_search_index(None).encode("utf-8"))
+        self._entries = list(index.entries)
