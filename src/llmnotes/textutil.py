@@ -8,6 +8,7 @@ positions and line numbers stay those of the real text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _FENCE_OPEN = re.compile(r"^( {0,3}(?:>\s*)*)(`{3,}|~{3,})(.*)$")
 _INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
@@ -20,6 +21,7 @@ def _blank(s: str) -> str:
     return re.sub(r"[^\n]", " ", s)
 
 
+@lru_cache(maxsize=512)  # every extractor masks each note: once per note text is enough
 def mask_code(text: str) -> str:
     """Return `text` with fenced code blocks, inline code, HTML <pre>/<code>, comments blanked.
 

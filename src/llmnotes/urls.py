@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from pymdownx.slugs import slugify as _pymdownx_slugify
@@ -24,6 +25,7 @@ def anchor(text: str) -> str:
     return heading_slug(text, "-")
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every link of every page
 def page_url(page_path: str, use_directory_urls: bool = True) -> str:
     """`a/b.md` → `a/b/` (or `a/b.html`), `a/index.md` → `a/`, as MkDocs does."""
     root, _ = posixpath.splitext(page_path)
@@ -38,6 +40,7 @@ def page_url(page_path: str, use_directory_urls: bool = True) -> str:
     return root + ".html"
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every link of every page
 def relative_url(from_url: str, to_url: str) -> str:
     """A relative href from the page at `from_url` to `to_url` (both site-relative URLs)."""
     from_dir = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
@@ -50,6 +53,7 @@ def relative_url(from_url: str, to_url: str) -> str:
     return quote(rel, safe="/.-_~") + (("#" + quote(frag, safe="-_~")) if frag else "")
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every link of every page
 def relative_md_link(from_page: str, to_page: str) -> str:
     """A relative Markdown link between two source files (MkDocs turns it into a URL)."""
     rel = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")

@@ -56,9 +56,7 @@ class PageContext:
     taken: set[str] = field(default_factory=set)  # page paths of notes: a note wins over a generated page
 
     def __post_init__(self) -> None:
-        loaders = [jinja2.FileSystemLoader(str(d)) for d in [*self.template_dirs, templates_dir()]]
-        self.env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                                      trim_blocks=True, lstrip_blocks=True)
+        self.env = _environment(tuple(str(d) for d in [*self.template_dirs, templates_dir()]))
 
     def url(self, page_path: str) -> str:
         return page_url(page_path, self.use_directory_urls)
@@ -80,6 +78,21 @@ class PageContext:
         return self.env.get_template(template).render(
             kb=self.kb, L=self.labels, href=href, note_href=note_href, page_path=page_path, **context
         )
+
+
+_ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
+
+
+def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
+    """One Jinja environment per template folders, kept for the process: each `serve` rebuild
+    would otherwise compile every template again (~1 s). Jinja still reloads a template whose
+    file changed (auto_reload)."""
+    env = _ENVIRONMENTS.get(dirs)
+    if env is None:
+        loaders = [jinja2.FileSystemLoader(d) for d in dirs]
+        env = _ENVIRONMENTS[dirs] = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                                                       trim_blocks=True, lstrip_blocks=True)
+    return env
 
 
 def generate_pages(ctx: PageContext) -> list[GeneratedPage]:
