@@ -145,7 +145,7 @@ def serve_latency(kind: str, corpus: Path, work: Path, note: str, rounds: int = 
     port = _free_port()
     if kind == "baseline":
         cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(work / "baseline.yml"),
-               "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"]
+               "--dev-addr", f"127.0.0.1:{port}"]
     else:
         cmd = [sys.executable, "-m", "llmnotes.cli", "serve", str(corpus), "--dev-addr", f"127.0.0.1:{port}"]
     page_url = f"http://127.0.0.1:{port}/" + note.removesuffix(".md") + "/"
@@ -170,7 +170,7 @@ def serve_latency(kind: str, corpus: Path, work: Path, note: str, rounds: int = 
                 body = _fetch(page_url)
                 if body and marker in body:
                     break
-                if time.perf_counter() - started > startup_timeout:
+                if time.perf_counter() - started > 600 or proc.poll() is not None:
                     raise SystemExit(f"bench: {kind} serve never showed the change")
                 time.sleep(0.02)
             times.append(time.perf_counter() - started)
