@@ -16,7 +16,7 @@ from typing import Any
 from . import extract
 from .loader import load_vault
 from .model import Diagnostic, Level, Link, Note, Paper, RoadmapNode, Table, TimelineEvent, WikiLink
-from .urls import name_slug, tag_slug
+from .urls import name_slug, page_url, tag_slug
 from .wikilinks import Resolver, Scan, nearest, norm, scan_note
 
 
@@ -72,6 +72,7 @@ class KnowledgeBase:
                                                             unresolved_level)
         tags, note_tags = _collect_tags(notes, scans)
         diags += _duplicate_titles(notes)
+        diags += _distinct_pages(notes)
         kb = cls(root=root, notes=notes, scans=scans, assets=vault.assets, diagnostics=diags,
                  wikilinks=wikilinks, backlinks=backlinks, concepts=concepts, tags=tags, note_tags=note_tags)
         extract.run_all(kb)
@@ -196,4 +197,33 @@ def _duplicate_titles(notes: dict[str, Note]) -> list[Diagnostic]:
                 out.append(Diagnostic("warning", p, None,
                                       f"duplicate title '{notes[p].title}' (also {others}); "
                                       "links by title pick the nearest"))
+    return out
+
+
+def _distinct_pages(notes: dict[str, Note]) -> list[Diagnostic]:
+    """Two notes with one page URL (`a.md` and `a.txt`; `A.md` and `a.md` on a case-insensitive
+    disk; `index.md` and `README.md`) would overwrite each other: the later one gets its own path.
+
+    A `.md` note keeps its natural URL; the other keeps its extension in its URL (`a.txt/`).
+    """
+    out: list[Diagnostic] = []
+    owner: dict[str, str] = {}
+    for note in notes.values():
+        note.page_override = None  # notes are cached across serve rebuilds: start clean
+    order = sorted(notes.values(), key=lambda n: (not n.path.lower().endswith(".md"), n.path))
+    for note in order:
+        key = page_url(note.page_path).casefold()
+        if key not in owner:
+            owner[key] = note.path
+            continue
+        root, ext = posixpath.splitext(note.path)
+        candidate = f"{root}{ext}.md" if ext.lower() != ".md" else f"{root}-2.md"
+        n = 2
+        while page_url(candidate).casefold() in owner or candidate in notes:
+            n += 1
+            candidate = f"{root}{ext if ext.lower() != '.md' else ''}-{n}.md"
+        note.page_override = candidate
+        owner[page_url(candidate).casefold()] = note.path
+        out.append(Diagnostic("warning", note.path, None,
+                              f"same page URL as {owner[key]}; published at {page_url(candidate)} instead"))
     return out

@@ -117,13 +117,13 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         bad_line = data[: exc.start].count(b"\n") + 1
     if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
-        if _looks_binary(data):
-            pass
-        else:
-            odd_nuls = data[1::2].count(b"\x00")
-            enc = "utf-16-le" if odd_nuls > data[0::2].count(b"\x00") else "utf-16-be"
+        # Its NULs would make it look binary; decide by what the UTF-16 reading looks like.
+        odd_nuls = data[1::2].count(b"\x00")
+        enc = "utf-16-le" if odd_nuls > data[0::2].count(b"\x00") else "utf-16-be"
+        text = data.decode(enc, errors="replace")
+        if _reads_as_text(text):
             diags.append(Diagnostic("warning", path, None, f"file is {enc.upper()} without BOM; decoded as such"))
-            return data.decode(enc, errors="replace"), enc, diags
+            return text, enc, diags
     if not _looks_binary(data):
         try:
             text = data.decode("gb18030")
@@ -138,6 +138,16 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[Diagnostic]]:
     diags.append(Diagnostic("warning", path, bad_line,
                             "invalid UTF-8 bytes (first on this line) replaced with U+FFFD"))
     return data.decode("utf-8", errors="replace"), "utf-8 (replaced)", diags
+
+
+def _reads_as_text(text: str) -> bool:
+    """Text has spaces or line breaks and few control or replaced characters; binary read as UTF-16 does not."""
+    sample = text[:4096]
+    if not sample:
+        return False
+    spaces = sum(1 for ch in sample if ch in " \n\t\u3000")
+    junk = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in "\n\r\t"))
+    return spaces / len(sample) > 0.01 and junk / len(sample) < 0.05
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -276,6 +286,34 @@ def looks_like_markdown(text: str) -> bool:
     return False
 
 
+# --------------------------------------------------------------------------- deep nesting
+
+# Python-Markdown parses nested lists recursively and hits Python's recursion limit near
+# 200 levels of four-space indentation: the page would abort the whole build. 64 levels
+# is deeper than any outline people write.
+MAX_INDENT = 256
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_INDENT + 1},}}\S", re.MULTILINE)
+
+
+def cap_indentation(text: str) -> tuple[str, int | None]:
+    """Lines indented past MAX_INDENT columns (outside code) move back to it; their text stays.
+
+    Returns the text and the 0-based index of the first line moved (None: nothing moved).
+    """
+    if not _DEEP_INDENT.search(text):
+        return text, None
+    lines = text.split("\n")
+    masked = mask_code(text).split("\n")
+    first = None
+    for i, line in enumerate(lines):
+        stripped = line.lstrip(" \t")
+        width = len(line) - len(stripped) + 3 * line[: len(line) - len(stripped)].count("\t")
+        if width > MAX_INDENT and stripped and masked[i].strip():
+            lines[i] = " " * MAX_INDENT + stripped
+            first = i if first is None else first
+    return "\n".join(lines), first
+
+
 # --------------------------------------------------------------------------- one note
 
 
@@ -303,6 +341,11 @@ def parse_note(path: str, data: bytes, mtime: float = 0.0) -> tuple[Note, list[D
         diags.append(Diagnostic("info", path, first, "note had lost its line breaks; structure restored"))
     else:
         line_map = list(range(first, first + body.count("\n") + 1))
+    body, deep_line = cap_indentation(body)
+    if deep_line is not None:
+        diags.append(Diagnostic("warning", path, line_map[deep_line] if deep_line < len(line_map) else None,
+                                f"list nested deeper than {MAX_INDENT // 4} levels; deeper lines are shown "
+                                "at that depth"))
     if not body.strip() and not meta:
         diags.append(Diagnostic("warning", path, None, "empty note"))
     title = choose_title(meta, body, stem)

@@ -50,6 +50,8 @@ class Note:
     encoding: str = "utf-8"
     kind: Literal["markdown", "plaintext", "flattened"] = "markdown"
     mtime: float = 0.0
+    # Set by the knowledge base when another note already has this note's natural page URL.
+    page_override: str | None = None
 
     @property
     def stem(self) -> str:
@@ -62,6 +64,8 @@ class Note:
     @property
     def page_path(self) -> str:
         """Source path of the note's page in the site: `.txt` notes become `.md` pages."""
+        if self.page_override:
+            return self.page_override
         root, ext = posixpath.splitext(self.path)
         return root + ".md" if ext.lower() == ".txt" else self.path
 
