@@ -256,14 +256,22 @@ def _fence_text(line: str, start: int, end: int) -> str:
 # --------------------------------------------------------------------------- prose
 
 
+def _span_start(s: _Span) -> int:
+    return s.start
+
+
 def _prose(line: str, masked: str, spans: list[_Span], a: int, b: int) -> list[tuple[str, str]]:
     """Split line[a:b] (no tables or fences in it) into (kind, text) blocks."""
     events: list[tuple[int, str, int]] = []  # (position, kind, end of marker / span)
     for m in _MARKER.finditer(masked[a:b]):
         kind = m.lastgroup or ""
         events.append((a + m.start(), kind, a + m.end()))
-    for s in spans:
-        if s.kind == "image" and a <= s.start and s.end <= b:
+    # Spans are sorted by start: bisect to this segment instead of walking every span of the
+    # line for every segment (quadratic on a flattened note of megabytes with many tables).
+    for s in spans[bisect.bisect_left(spans, a, key=_span_start):]:
+        if s.start >= b:
+            break
+        if s.kind == "image" and s.end <= b:
             events.append((s.start, "img", s.end))
     events.sort()
 

@@ -79,6 +79,12 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
 
 def sentence_around(line: str, start: int, end: int, limit: int = 200) -> str:
     """The sentence of `line` that contains [start, end), trimmed to `limit` characters."""
+    margin = 2 * limit
+    if start > margin or len(line) - end > margin:
+        # Look only near the span: a flattened note is one line of megabytes, and a sentence
+        # cut by this window is longer than `limit`, so it would be trimmed anyway.
+        lo = max(0, start - margin)
+        line, start, end = line[lo:end + margin], start - lo, end - lo
     bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(line)] + [len(line)]
     lo = max(b for b in bounds if b <= start)
     hi = min((b for b in bounds if b >= end), default=len(line))

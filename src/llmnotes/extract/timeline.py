@@ -343,7 +343,9 @@ class _NoteTimeline:
         for s, e, date in self.hits(i):
             if s < covered:
                 continue
-            if _AS_OF.search(ln.masked, 0, s) or (block_date is not None and _same(date, block_date)):
+            # Only the text just before the date: searching from the line start made a
+            # one-line (flattened) note quadratic in its length.
+            if _AS_OF.search(ln.masked, max(0, s - 64), s) or (block_date is not None and _same(date, block_date)):
                 continue
             text = _trim_rest(sentence_around(ln.content, s, e))
             title = self._paragraph_title(i) if block_date is None else ""
@@ -606,7 +608,12 @@ def _line_tags(kb: KnowledgeBase, note: Note, spelling: dict[str, str]) -> dict[
     out: dict[int, list[str]] = {}
     for span in scan.spans:
         if span.kind == "tag" and span.tag:
-            out.setdefault(_line_index(starts, span.start), []).append(spelling.get(span.tag.casefold(), span.tag))
+            tags = out.setdefault(_line_index(starts, span.start), [])
+            tag = spelling.get(span.tag.casefold(), span.tag)
+            # Once per line: a one-line note repeats its tags thousands of times, and every
+            # event of the line walks this list.
+            if tag not in tags:
+                tags.append(tag)
     return out
 
 
