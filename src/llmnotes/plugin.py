@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import exports, search, segmenter
+from . import exports, safewalk, search, segmenter
 from .cache import Incremental, RenderCache, collapse_chrome, files_signature, markdown_signature
 from .config import LlmnotesConfig
 from .i18n import Labels
@@ -63,6 +64,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return
+        # MkDocs walks docs_dir following folder links, and a link loop never ends (safewalk.py).
+        safewalk.install()
         self._configure_markdown(config)
         if self.config.search:
             self._configure_search(config)
@@ -221,13 +224,14 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                     files.remove(old)
             files.append(File.generated(config, note.page_path, content=renderer.render(note)))
         # Other files of the vault that are neither notes nor assets stay out of the site
-        # (the loader reported each of them).
+        # (the loader reported each of them): among them links to files outside the vault,
+        # which must never be published. Judged by where MkDocs found them, not where they point.
         known = set(kb.assets)
-        docs = Path(config.docs_dir).resolve()
+        docs = Path(os.path.abspath(config.docs_dir))
         for file in list(files):
-            if file.abs_src_path and not file.is_documentation_page() and file.src_uri not in known:
-                if Path(file.abs_src_path).resolve().is_relative_to(docs):
-                    files.remove(file)
+            found_in_docs = file.abs_src_path and Path(os.path.abspath(file.abs_src_path)).is_relative_to(docs)
+            if found_in_docs and file.src_uri not in known:
+                files.remove(file)
 
     def _add_generated_pages(self, files: Files, config, kb: KnowledgeBase, labels: Labels) -> None:
         options = {name: self.config[name] for name in
