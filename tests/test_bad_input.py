@@ -9,7 +9,6 @@ no error names it).
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
@@ -20,8 +19,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-
 from conftest import build_site
+
 from llmnotes.kb import KnowledgeBase
 from llmnotes.urls import page_url
 

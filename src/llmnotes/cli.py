@@ -59,11 +59,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_to_stderr() -> None:
+    """Show MkDocs's log as its own CLI does: without a handler, `build --strict` said only
+    "Aborted with 14 warnings" and never which file was wrong."""
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
+    _log_to_stderr()
     config_file, overrides = _config_for(Path(args.notes_dir))
     if args.output:
         overrides["site_dir"] = str(Path(args.output).resolve())
@@ -79,6 +91,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
+    _log_to_stderr()
     config_file, overrides = _config_for(Path(args.notes_dir))
     overrides.pop("site_dir", None)  # serve builds into a temporary folder of its own
     # Dirty rebuilds: the plugin re-renders only pages whose Markdown or navigation changed and
