@@ -212,7 +212,7 @@ class Resolver:
             base, ext = posixpath.splitext(variant)
             if ext.lower() in NOTE_EXTS:
                 variant = base
-            if "/" in variant:
+            if "/" in variant and not self.keys.get(norm(variant)):  # a title such as "TCP/IP" wins
                 last = variant.rsplit("/", 1)[1]
                 suffix = norm(variant.strip("/"))
                 found = [p for p in self._lookup(norm(last))
