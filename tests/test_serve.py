@@ -1,0 +1,104 @@
+"""`llmnotes serve` and `mkdocs serve` survive a note saved half-edited, and show the fix.
+
+Each test starts the real server in a subprocess on a free port, saves broken notes
+(unclosed front matter, an unclosed code fence, invalid UTF-8), checks the server still
+answers, then saves a fixed note and polls until the page shows it. The server is
+always killed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import free_port
+
+pytestmark = pytest.mark.slow
+
+BROKEN: list[bytes] = [
+    "---\ntitle: [半截\n正文写到一半".encode(),
+    "# 标题\n\n```python\ndef f(:\n    没写完".encode(),
+    b"# \xe6\xa0\x87\n\nbad \xff\xfe\xfa bytes [[",
+]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return 0, ""
+
+
+def poll(check: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"the server exited ({proc.returncode}) while waiting for {what}")
+        time.sleep(0.5)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@contextmanager
+def server(cmd: list[str], cwd: Path) -> Iterator[subprocess.Popen]:
+    log = (cwd / "server.log").open("wb")
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def _vault(root: Path) -> Path:
+    notes = root / "notes"
+    notes.mkdir()
+    (notes / "note.md").write_text("# 笔记\n\nversion ONE\n", encoding="utf-8")
+    (notes / "other.md").write_text("# 另一篇\n\n链接到 [[note]]。\n", encoding="utf-8")
+    return notes
+
+
+def _exercise(proc: subprocess.Popen, base: str, notes: Path) -> None:
+    page = base + "note/"
+    poll(lambda: "version ONE" in fetch(page)[1], 180, "the first build", proc)
+    for n, broken in enumerate(BROKEN, 1):
+        (notes / "note.md").write_bytes(broken)
+        time.sleep(3)  # let the rebuild of the broken note run
+        assert proc.poll() is None, "the server died on a broken note"
+        poll(lambda: fetch(base)[0] == 200 and fetch(base + "other/")[0] == 200, 60,
+             "the server to answer after a broken save", proc)
+        fixed = f"version TWO-{n}"
+        (notes / "note.md").write_text(f"# 笔记\n\n{fixed}\n", encoding="utf-8")
+        poll(lambda fixed=fixed: fixed in fetch(page)[1], 120, f"the fixed page ({fixed})", proc)
+
+
+def test_llmnotes_serve_keeps_serving_through_broken_saves(tmp_path):
+    notes = _vault(tmp_path)
+    port = free_port()
+    cmd = [sys.executable, "-m", "llmnotes.cli", "serve", str(notes), "-a", f"127.0.0.1:{port}"]
+    with server(cmd, tmp_path) as proc:
+        _exercise(proc, f"http://127.0.0.1:{port}/", notes)
+
+
+def test_mkdocs_serve_keeps_serving_through_broken_saves(tmp_path):
+    notes = _vault(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\ndocs_dir: notes\ntheme:\n  name: material\n  language: zh\n"
+        "plugins:\n  - search\n  - llmnotes\n", encoding="utf-8")
+    port = free_port()
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(tmp_path / "mkdocs.yml"),
+           "-a", f"127.0.0.1:{port}"]
+    with server(cmd, tmp_path) as proc:
+        _exercise(proc, f"http://127.0.0.1:{port}/", notes)
