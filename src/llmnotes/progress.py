@@ -38,6 +38,7 @@ class Progress:
 
     def loaded(self, notes: int, pages: int, seconds: float) -> None:
         self.notes, self.total = notes, pages
+        self.started = time.perf_counter() - seconds  # the summary counts loading too
         self._next = max(1, pages // self.steps)
         if self.live:
             self.say(f"{notes} notes loaded in {seconds:.1f}s; writing {pages} pages")
