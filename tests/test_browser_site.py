@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from conftest import FIXTURES, build_site
 
 pytestmark = pytest.mark.browser

@@ -27,7 +27,7 @@ def test_gbk_decodes_with_a_warning_naming_the_file():
 
 
 def test_invalid_utf8_is_replaced_not_fatal():
-    data = "# ok\n".encode() + b"bad \xff\xfe\xfa bytes\x80\n"
+    data = b"# ok\n" + b"bad \xff\xfe\xfa bytes\x80\n"
     note, diags = parse_note("bad.md", data)
     assert note.title == "ok" and "bytes" in note.text
     assert diags and diags[0].path == "bad.md" and diags[0].level == "warning"

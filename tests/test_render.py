@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import markdown
-
 from conftest import build_site
+
 from llmnotes.i18n import Labels
 from llmnotes.kb import KnowledgeBase
 from llmnotes.render import NoteRenderer

@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, build_site
 
 
@@ -90,7 +89,7 @@ def test_every_link_of_a_note_page_lands_on_a_built_page(vault_site: Path):
 
 def test_wikilink_labels_and_concepts(vault_site: Path):
     page = vault_site / "topics/a/links/index.html"
-    links = dict((label, href) for href, label in parse(page).links)
+    links = {label: href for href, label in parse(page).links}
     assert links["the model"].endswith("Transformer/")
     assert "concepts/imagenet/" in links["ImageNet"]
     assert "[[" not in "".join(parse(page).text)
@@ -102,7 +101,7 @@ def test_heading_link_uses_the_chinese_anchor(vault_site: Path):
     target = parse(vault_site / "topics/预训练/index.html")
     assert "目标-函数" in target.ids
     page = vault_site / "topics/a/links/index.html"
-    assert any(h.endswith("#目标-函数") or h.endswith("#%E7%9B%AE%E6%A0%87-%E5%87%BD%E6%95%B0")
+    assert any(h.endswith(("#目标-函数", "#%E7%9B%AE%E6%A0%87-%E5%87%BD%E6%95%B0"))
                for h, _ in parse(page).links)
 
 
@@ -159,3 +158,14 @@ def test_flattened_seed_comes_back_as_structure(seeds_dir: Path, seed_site: Path
 def test_no_raw_wikilinks_on_any_seed_page(seeds_dir: Path, seed_site: Path):
     for note in seeds_dir.iterdir():
         assert "[[" not in "".join(parse(seed_site / note.stem / "index.html").text), note.name
+
+
+def test_navigation_puts_overview_first_and_keeps_listing_pages_out(vault_site: Path):
+    html = (vault_site / "Transformer/index.html").read_text(encoding="utf-8")
+    nav = html[html.index("md-nav--primary"):html.index("md-content")]
+    titles = [t.strip() for t in re.findall(r'class="md-ellipsis">\s*([^<]+)', nav)]
+    assert "知识索引" in titles
+    assert titles.index("知识索引") < titles.index("Transformer")
+    # concept and tag listings are reached by links, not carried by every page's navigation
+    assert "imagenet" not in nav.lower() and "中文标签" not in nav
+    assert (vault_site / "concepts/imagenet/index.html").is_file()

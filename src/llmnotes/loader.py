@@ -160,7 +160,7 @@ def _looks_binary(data: bytes) -> bool:
 
 # --------------------------------------------------------------------------- front matter
 
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int, list[Diagnostic]]:
@@ -169,7 +169,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int, 
     A malformed block is kept in the body as a visible YAML code block, so nothing
     the author wrote disappears.
     """
-    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+    if not (text.startswith(("---\n", "---\r\n"))):
         return {}, text, 0, []
     close = _FM_CLOSE.search(text, 4)
     if not close:
@@ -177,7 +177,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int, 
                                         "shown as text")]
     block = text[4:close.start()]
     body = text[close.end():]
-    body = body[1:] if body.startswith("\n") else body
+    body = body.removeprefix("\n")
     taken = text[:close.end()].count("\n") + 1
     try:
         meta = yaml.load(block, Loader=_YAML_LOADER)
@@ -224,9 +224,9 @@ def _string_list(value: Any) -> list[str]:
 
 # --------------------------------------------------------------------------- title
 
-_H1 = re.compile(r"^ {0,3}# +(.+?)(?: +#+)?\s*$", re.M)
-_SKIP_LINE = re.compile(r"^\s*(?:\[toc\]|\[\[_toc_\]\]|-{3,}|\*{3,}|<[^>]*>|!\[.*\]\(.*\)|```.*)\s*$", re.I)
-_HASHLIKE = re.compile(r"[0-9a-f]{8,}", re.I)
+_H1 = re.compile(r"^ {0,3}# +(.+?)(?: +#+)?\s*$", re.MULTILINE)
+_SKIP_LINE = re.compile(r"^\s*(?:\[toc\]|\[\[_toc_\]\]|-{3,}|\*{3,}|<[^>]*>|!\[.*\]\(.*\)|```.*)\s*$", re.IGNORECASE)
+_HASHLIKE = re.compile(r"[0-9a-f]{8,}", re.IGNORECASE)
 
 
 def choose_title(meta: dict[str, Any], body: str, stem: str) -> str:
@@ -262,14 +262,14 @@ def is_hashlike(stem: str) -> bool:
 # --------------------------------------------------------------------------- Markdown or plain text?
 
 _MD_SIGNALS = {
-    "heading": re.compile(r"^ {0,3}#{1,6} +\S", re.M),
+    "heading": re.compile(r"^ {0,3}#{1,6} +\S", re.MULTILINE),
     "link": re.compile(r"\[[^\]\n]+\]\([^)\s]+\)"),
     "wikilink": re.compile(r"\[\[[^\]\n]+\]\]"),
-    "fence": re.compile(r"^ {0,3}(?:```|~~~)", re.M),
+    "fence": re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE),
     "table": re.compile(r"\|\s*:?-{3,}:?\s*\|"),
-    "html": re.compile(r"^\s*<(?:div|details|summary|img|table|p|br|a)\b", re.M | re.I),
+    "html": re.compile(r"^\s*<(?:div|details|summary|img|table|p|br|a)\b", re.MULTILINE | re.IGNORECASE),
     "emphasis": re.compile(r"\*\*[^*\n]+\*\*|`[^`\n]+`"),
-    "toc": re.compile(r"^\[toc\]\s*$", re.M | re.I),
+    "toc": re.compile(r"^\[toc\]\s*$", re.MULTILINE | re.IGNORECASE),
 }
 
 

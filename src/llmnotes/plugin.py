@@ -30,6 +30,7 @@ from .cache import Incremental, RenderCache, collapse_chrome, files_signature, m
 from .config import LlmnotesConfig
 from .i18n import Labels
 from .kb import KnowledgeBase
+from .nav import arrange as arrange_nav
 from .pages import PageContext, generate_pages
 from .progress import Progress
 from .render import NoteRenderer
@@ -46,6 +47,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     def __init__(self) -> None:
         self._cache: dict[str, Any] = {}
         self.kb: KnowledgeBase | None = None
+        self._generated: set[str] = set()  # page paths of generated pages, for the navigation
         # Caches across serve rebuilds (cache.py): Markdown → HTML, and which pages a dirty rebuild renders.
         self._renders: RenderCache | None = None
         self._incremental: Incremental | None = None
@@ -115,6 +117,9 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._render_key = files_signature(files) + markdown_signature(config)
         if self._incremental is not None:
             self._incremental.restore_titles(nav)
+        # Auto navigation only: a site with its own `nav` decides for itself.
+        if config.nav is None and self._generated:
+            nav = arrange_nav(nav, self._generated, self._labels(config)["overview"])
         return nav
 
     # Last, so the cache is keyed by the Markdown Python-Markdown will actually see.
@@ -241,7 +246,9 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         ctx = PageContext(kb, labels, config.use_directory_urls,
                           template_dirs=[Path(custom)] if custom else [],
                           options=options, taken={n.page_path for n in kb.notes.values()})
+        self._generated = set()
         for page in generate_pages(ctx):
+            self._generated.add(page.path)
             old = files.get_file_from_path(page.path)
             if old is not None:
                 files.remove(old)

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 _FENCE_OPEN = re.compile(r"^( {0,3}(?:>\s*)*)(`{3,}|~{3,})(.*)$")
 _INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_HTML_CODE = re.compile(r"<(pre|code|script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_CODE = re.compile(r"<(pre|code|script|style)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def _blank(s: str) -> str:

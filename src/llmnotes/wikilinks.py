@@ -27,8 +27,8 @@ MDLINK = re.compile(
     r"(\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
 )
 # Obsidian tags: `#` after whitespace or line start, at least one non-digit character.
-TAG = re.compile(r"(?:(?<=[\s(（])|^)#([\w\-/]*[^\W\d_][\w\-/]*)", re.M)
-HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t].*)?$", re.M)
+TAG = re.compile(r"(?:(?<=[\s(（])|^)#([\w\-/]*[^\W\d_][\w\-/]*)", re.MULTILINE)
+HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t].*)?$", re.MULTILINE)
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 NOTE_EXTS = (".md", ".markdown", ".txt")
 TRAILING_MARKS = "@#$%^&*~!！?？。，,.;；:：、…"
