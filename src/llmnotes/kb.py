@@ -89,11 +89,11 @@ class KnowledgeBase:
 
     def canonical_tag(self, tag: str) -> str:
         """Tags compare case-insensitively; the first spelling seen is shown."""
-        return self._tag_names.get(tag.casefold(), tag)
+        return self._tag_spelling.get(tag.casefold(), tag)
 
-    @property
-    def _tag_names(self) -> dict[str, str]:
-        return {t.casefold(): t for t in self.tags}
+    def __post_init__(self) -> None:
+        # Built once: canonical_tag runs for every tag of every note and event.
+        self._tag_spelling = {t.casefold(): t for t in self.tags}
 
     def has_errors(self, strict: bool = False) -> bool:
         levels = {"error", "warning"} if strict else {"error"}

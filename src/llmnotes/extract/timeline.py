@@ -599,7 +599,7 @@ def _front_matter_lines(kb: KnowledgeBase, note: Note) -> list[str]:
 # ---------------------------------------------------------------------------- collect
 
 
-def _line_tags(kb: KnowledgeBase, note: Note, spelling: dict[str, str]) -> dict[int, list[str]]:
+def _line_tags(kb: KnowledgeBase, note: Note) -> dict[int, list[str]]:
     """Inline tags per text line of the note."""
     scan = kb.scans.get(note.path)
     if scan is None or not scan.tags:
@@ -609,7 +609,7 @@ def _line_tags(kb: KnowledgeBase, note: Note, spelling: dict[str, str]) -> dict[
     for span in scan.spans:
         if span.kind == "tag" and span.tag:
             tags = out.setdefault(_line_index(starts, span.start), [])
-            tag = spelling.get(span.tag.casefold(), span.tag)
+            tag = kb.canonical_tag(span.tag)
             # Once per line: a one-line note repeats its tags thousands of times, and every
             # event of the line walks this list.
             if tag not in tags:
@@ -651,12 +651,11 @@ def collect(kb: KnowledgeBase) -> None:
     """Fill `kb.events`: explicit events first, then inferred ones not stated explicitly, by date."""
     explicit: list[TimelineEvent] = []
     inferred: list[TimelineEvent] = []
-    spelling = {t.casefold(): t for t in kb.tags}  # tags compare case-insensitively; first spelling shown
     for note in kb.notes.values():
         explicit += _front_matter(kb, note, kb.diagnostics)
         explicit += _blocks(note, kb.diagnostics)
         if _YEARISH.search(note.text):
-            inferred += _NoteTimeline(note, _line_tags(kb, note, spelling)).run()
+            inferred += _NoteTimeline(note, _line_tags(kb, note)).run()
     seen: set[tuple[str, str | None, str]] = set()
     events: list[TimelineEvent] = []
     for ev in [*explicit, *inferred]:
@@ -665,7 +664,7 @@ def collect(kb: KnowledgeBase) -> None:
             continue
         seen.add(key)
         note_tags = kb.note_tags.get(ev.source.note, [])
-        ev.tags = list(dict.fromkeys([*(spelling.get(t.casefold(), t) for t in ev.tags), *note_tags]))
+        ev.tags = list(dict.fromkeys([*(kb.canonical_tag(t) for t in ev.tags), *note_tags]))
         ev.links = event_links(ev.text)
         events.append(ev)
     events.sort(key=lambda e: (e.date.start, e.date.end or "", e.source.note, e.source.line))
