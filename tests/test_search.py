@@ -49,9 +49,11 @@ def test_dictionary_holds_every_kind_of_name(kb):
 
 
 def test_dictionary_takes_paper_titles(kb):
+    import dataclasses
+
     from llmnotes.model import Paper, Source
 
-    kb2 = KnowledgeBase(**{**kb.__dict__, "papers": [Paper(title="稀疏注意力综述 A Survey", source=Source("x.md", 1))]})
+    kb2 = dataclasses.replace(kb, papers=[Paper(title="稀疏注意力综述 A Survey", source=Source("x.md", 1))])
     assert "稀疏注意力综述" in search.dictionary_words(kb2)
 
 
