@@ -6,6 +6,9 @@ Three pieces, each keyed so that a hit is always what a fresh build would produc
   navigation of a 2,000-note vault is ~30 KB per page, two thirds whitespace); runs of
   whitespace between tags collapse to one newline. Only the part of the page the theme
   writes before the content is touched, so `<pre>` and note text keep every space.
+- `render_as_html`: a generated page is HTML already (one `markdown="0"` block that
+  Python-Markdown passes through verbatim); skipping the conversion saves its parsing
+  of the whole block, seconds for a large timeline or paper index.
 - `RenderCache`: Python-Markdown output per page, keyed by the page's final Markdown, its
   path, the set of files links can resolve to and the Markdown configuration. It lives on
   the plugin object, which MkDocs keeps across `serve` rebuilds.
@@ -42,6 +45,23 @@ def collapse_chrome(output: str) -> str:
 
 
 # --------------------------------------------------------------------------- Markdown → HTML
+
+_ID_ATTR = re.compile(r"""\sid=["']([^"']+)["']""")
+
+
+def render_as_html(page: Any, body: str) -> None:
+    """Make `page.render` take `body` as the page's HTML, as Python-Markdown would have output it."""
+    from mkdocs.structure.toc import get_toc
+
+    def render(config: Any, files: Any) -> None:
+        page.content = body.strip()
+        page.toc = get_toc([])
+        page._title_from_render = None
+        page.present_anchor_ids = set(_ID_ATTR.findall(body))
+        page.links_to_anchors = None
+
+    page.render = render
+
 
 
 def _digest(*parts: str) -> str:

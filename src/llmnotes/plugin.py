@@ -26,7 +26,8 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import exports, safewalk, search, segmenter
-from .cache import Incremental, RenderCache, collapse_chrome, files_signature, markdown_signature
+from .cache import (Incremental, RenderCache, collapse_chrome, files_signature, markdown_signature,
+                    render_as_html)
 from .config import LlmnotesConfig
 from .i18n import Labels
 from .kb import KnowledgeBase
@@ -125,7 +126,9 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     # Last, so the cache is keyed by the Markdown Python-Markdown will actually see.
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
-        if self.config.enabled and self._renders is not None:
+        if self.config.enabled and page.file.src_uri in self._generated:
+            render_as_html(page, markdown)  # generated pages are HTML (pages/__init__.py)
+        elif self.config.enabled and self._renders is not None:
             self._renders.attach(page, markdown, self._render_key)
         return markdown
 

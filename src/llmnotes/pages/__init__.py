@@ -2,8 +2,9 @@
 
 Each module here is an emitter (`build(ctx) -> list[GeneratedPage]`); its Jinja
 template lives in `templates/` under the same name, where a site's `custom_dir`
-can override it. Output is Markdown whose body is HTML we render with
-autoescaping on: text from notes is always data.
+can override it. A page's body is HTML rendered with autoescaping on (text from
+notes is always data), wrapped in one `<div markdown="0">`: the plugin publishes it
+as it is, without a pass through Python-Markdown.
 """
 
 from __future__ import annotations
