@@ -229,12 +229,15 @@ _SKIP_LINE = re.compile(r"^\s*(?:\[toc\]|\[\[_toc_\]\]|-{3,}|\*{3,}|<[^>]*>|!\[.
 _HASHLIKE = re.compile(r"[0-9a-f]{8,}", re.IGNORECASE)
 
 
-def choose_title(meta: dict[str, Any], body: str, stem: str) -> str:
-    """Front matter title, else the first H1, else the first text line, else the file stem."""
+def choose_title(meta: dict[str, Any], body: str, stem: str, masked: str | None = None) -> str:
+    """Front matter title, else the first H1, else the first text line, else the file stem.
+
+    `masked` is `mask_code(body)` when the caller has it already.
+    """
     title = meta.get("title")
     if title is not None and str(title).strip():
         return str(title).strip()
-    masked = mask_code(body)
+    masked = mask_code(body) if masked is None else masked
     m = _H1.search(masked)
     if m:
         return _clean_heading(body[m.start(1):m.end(1)])
@@ -348,10 +351,9 @@ def parse_note(path: str, data: bytes, mtime: float = 0.0) -> tuple[Note, list[D
                                 "at that depth"))
     if not body.strip() and not meta:
         diags.append(Diagnostic("warning", path, None, "empty note"))
-    title = choose_title(meta, body, stem)
     note = Note(
         path=path,
-        title=title,
+        title=stem,
         text=body,
         aliases=_string_list(meta.get("aliases", meta.get("alias"))),
         tags=[t.lstrip("#") for t in _string_list(meta.get("tags", meta.get("tag")))],
@@ -361,6 +363,8 @@ def parse_note(path: str, data: bytes, mtime: float = 0.0) -> tuple[Note, list[D
         kind=kind,
         mtime=mtime,
     )
+    # The masked text is kept with the note: the normaliser and the extractors read it too.
+    note.title = choose_title(meta, body, stem, note.masked)
     return note, diags
 
 

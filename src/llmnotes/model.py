@@ -11,6 +11,8 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .textutil import mask_code
+
 Level = Literal["error", "warning", "info"]
 
 
@@ -68,6 +70,16 @@ class Note:
             return self.page_override
         root, ext = posixpath.splitext(self.path)
         return root + ".md" if ext.lower() == ".txt" else self.path
+
+    @property
+    def masked(self) -> str:
+        """`mask_code(text)`, computed once per text: the loader, the normaliser and every
+        extractor read it. Kept with the note, so a note cached across serve rebuilds keeps it;
+        recomputed if `text` is ever replaced."""
+        hit = self.__dict__.get("_masked")
+        if hit is None or hit[0] is not self.text:
+            hit = self.__dict__["_masked"] = (self.text, mask_code(self.text))
+        return hit[1]
 
     def source_line(self, text_line: int) -> int:
         """1-based line in the original file for a 0-based line of `text`."""

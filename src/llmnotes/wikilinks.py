@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from .model import Note, Source, WikiLink
-from .textutil import line_starts, mask_code, sentence_around
+from .textutil import line_starts, sentence_around
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 # [text](target "title") — not an image; the text may hold one level of brackets.
@@ -71,7 +71,7 @@ class Scan:
 def scan_note(note: Note) -> Scan:
     """Find links, images and tags outside code, with their source line and sentence."""
     text = note.text
-    masked = mask_code(text)
+    masked = note.masked
     starts = line_starts(text)
     scan = Scan()
     taken = _Claimed()

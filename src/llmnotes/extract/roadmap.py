@@ -21,7 +21,6 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from ..model import Note, RoadmapNode, Source
-from ..textutil import mask_code
 from ..wikilinks import MDLINK, WIKILINK, Resolver, nearest
 from . import masked as masked_text
 from .tables import find_html_tables, find_pipe_tables
@@ -218,7 +217,7 @@ def _has_task(node: RoadmapNode) -> bool:
 def note_roadmap(note: Note, roadmap_note: bool, masked: str | None = None) -> list[RoadmapNode]:
     """Root nodes of one note: its explicit blocks, else (for a roadmap note) what we infer."""
     text = note.text
-    masked = mask_code(text) if masked is None else masked
+    masked = note.masked if masked is None else masked
     lines = text.split("\n")
     src = [Source(note.path, note.source_line(i)) for i in range(len(lines))]
     headings = [(i, plain(h.group(2))) for i, line in enumerate(masked.split("\n"))

@@ -49,7 +49,7 @@ import yaml
 
 from ..dates import find_dates, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Source, TimelineEvent
-from ..textutil import line_starts, mask_code, sentence_around
+from ..textutil import line_starts, sentence_around
 from ..wikilinks import MDLINK, SCHEME, WIKILINK, norm
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ class _NoteTimeline:
         self.note = note
         self.line_tags = line_tags
         raw = note.text.split("\n")
-        masked = mask_code(note.text).split("\n")
+        masked = note.masked.split("\n")
         self.lines = [_parse_line(r, m) for r, m in zip(raw, masked)]
         _outline(self.lines)
         self.leads: dict[int, _Lead | None] = {}
