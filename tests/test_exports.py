@@ -191,6 +191,16 @@ def test_built_site_carries_the_exports_and_links_them(tmp_path: Path) -> None:
         assert f'href="../{name}"' in page
 
 
+def test_site_export_is_the_cli_export_written_compact(tmp_path: Path, capsys) -> None:
+    """The site's entries.json holds what `llmnotes export` prints, without the indentation."""
+    site = build_site(FIXTURES, tmp_path / "site")
+    shipped = (site / "entries.json").read_text(encoding="utf-8")
+    assert main(["export", str(FIXTURES), "--format", "json"]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(shipped) == json.loads(printed)
+    assert "\n " not in shipped and "\n " in printed
+
+
 def test_exports_can_be_turned_off(tmp_path: Path) -> None:
     cfg = tmp_path / "mkdocs.yml"
     cfg.write_text("site_name: T\nplugins:\n  - llmnotes:\n      exports: false\n", encoding="utf-8")

@@ -269,7 +269,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             old = files.get_file_from_path(name)
             if old is not None:
                 files.remove(old)
-            content = exports.render(kb, fmt, config.use_directory_urls)
+            content = exports.render(kb, fmt, config.use_directory_urls, compact=True)
             files.append(File.generated(config, name, content=content))
 
 
