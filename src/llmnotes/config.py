@@ -35,5 +35,8 @@ class LlmnotesConfig(Config):
     # Settings for the site: no request to another host (system fonts)
     system_fonts = c.Type(bool, default=True)
 
+    # Settings for speed: processes that build pages (0: one per core; 1: no parallel build)
+    workers = c.Type(int, default=0)
+
     # Settings for progress output on long builds (quiet in CI)
     progress = c.Type(bool, default=True)

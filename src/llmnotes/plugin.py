@@ -4,8 +4,11 @@ on_startup  keeps a loader cache across `serve` rebuilds (the plugin object live
 on_config   makes the Markdown and theme settings llmnotes relies on
 on_files    builds the knowledge base from the files, replaces every note with its
             rendered page, adds generated pages, assets and exports
+on_nav       arranges the navigation; in a build, forks workers for Markdown (parallel.py)
+on_env       in a build, forks workers for the page templates (parallel.py)
 on_post_page re-escapes the <title> element (Material prints titles unescaped)
-on_post_build rewrites Material's search index: UTF-8, and each page's other names
+on_post_build merges the workers' search entries (before Material writes the index), then
+            rewrites Material's search index: UTF-8, and each page's other names
 
 Search (see search.py): on_config runs before Material's search plugin (priority) to
 give it our separator and pipeline when the site set none; on_files, once the
@@ -22,10 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import exports, safewalk, search, segmenter
+from . import exports, parallel, safewalk, search, segmenter
 from .cache import (Incremental, RenderCache, collapse_chrome, files_signature, markdown_signature,
                     render_as_html)
 from .config import LlmnotesConfig
@@ -54,8 +57,13 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._incremental: Incremental | None = None
         self._render_key = ""
         self._progress: Progress | None = None
+        self._command = "build"  # MkDocs calls on_startup only from its CLI; a build() call is a build
+        self._workers: parallel.Workers | None = None
+        self._nav = None
+        self._files = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._command = command
         # Defining on_startup keeps this object alive across serve rebuilds: the cache survives.
         self._cache = {}
         # MkDocs keeps this object for every later config of the process too: reset, never inherit.
@@ -121,12 +129,31 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         # Auto navigation only: a site with its own `nav` decides for itself.
         if config.nav is None and self._generated:
             nav = arrange_nav(nav, self._generated, self._labels(config)["overview"])
+        self._nav = nav
+        self._start_workers(config, files)
         return nav
+
+    # Last: the workers build pages with the environment every plugin has prepared.
+    @event_priority(-100)
+    def on_env(self, env, *, config, files):
+        if self._workers is not None:
+            self._workers.finish_render()
+            plugin = _search_plugin(config)
+            self._workers.start_build(config, files, self._nav, env,
+                                      plugin.search_index if plugin is not None else None)
+        return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._workers is not None:
+            self._workers.stop()
+            self._workers = None
 
     # Last, so the cache is keyed by the Markdown Python-Markdown will actually see.
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
-        if self.config.enabled and page.file.src_uri in self._generated:
+        if self._workers is not None and self._workers.renders(page):
+            self._workers.take_render(page, files)  # converted by a worker (parallel.py)
+        elif self.config.enabled and page.file.src_uri in self._generated:
             render_as_html(page, markdown)  # generated pages are HTML (pages/__init__.py)
         elif self.config.enabled and self._renders is not None:
             self._renders.attach(page, markdown, self._render_key)
@@ -141,9 +168,19 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._progress.page_written()
         return collapse_chrome(_escape_html_title(output, page, config))
 
+    # Before Material's search plugin writes its index: the workers' entries join it.
+    @event_priority(100)
+    def _collect_workers(self, *, config) -> None:
+        if self._workers is None:
+            return
+        workers, self._workers = self._workers, None
+        plugin = _search_plugin(config)
+        workers.finish_build(self._files, plugin.search_index if plugin is not None else None,
+                             self._progress.page_written if self._progress is not None else None)
+
     # After Material's search plugin has written search/search_index.json.
     @event_priority(-50)
-    def on_post_build(self, *, config) -> None:
+    def _finish_site(self, *, config) -> None:
         if not self.config.enabled:
             return
         index = Path(config.site_dir) / "search" / "search_index.json"
@@ -155,6 +192,24 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if not self.config.search or self.kb is None:
             return
         self._rewrite_search_index(config)
+
+    on_post_build = CombinedEvent(_collect_workers, _finish_site)
+
+    def _start_workers(self, config, files) -> None:
+        """A build on several cores: fork the Markdown workers (see parallel.py)."""
+        self._workers, self._files = None, files
+        if not self.config.enabled or self._command == "serve" or self._renders is not None:
+            return
+        n, why_not = parallel.worker_count(self.config.workers, config)
+        log.debug(f"building with {n} processes" + (f" ({why_not})" if why_not else ""))
+        if n > 1:
+            self._workers = parallel.Workers(n, in_child=self._become_worker)
+            self._workers.start_render(config, files, skip=self._generated)
+
+    def _become_worker(self) -> None:
+        """In a forked worker: it reports to the build process, never forks, never prints progress."""
+        self._workers = None
+        self._progress = None
 
     # ------------------------------------------------------------------ helpers
 

@@ -1,0 +1,350 @@
+"""Parallel build: `mkdocs build` spreads its pages over the machine's cores (POSIX fork).
+
+MkDocs builds pages one after another, twice over: Python-Markdown for every page, then
+the theme's templates and the search plugin's HTML parsing for every page. Both are
+per-page work whose only shared result is the search index, so pages are dealt
+round-robin to forked workers (a fork inherits the prepared build: config, files,
+navigation, templates; only results travel back), while the build process does its
+own share:
+
+- Markdown (`Workers.start_render`, at on_nav): a worker converts its pages and streams
+  back HTML, table of contents, title and anchors in page order; the build process
+  takes them in `page.render` when MkDocs reaches each page, so every page event still
+  runs there, in order.
+- Templates (`Workers.start_build`, at on_env): a worker builds and writes its pages with
+  MkDocs's own page builder (context, page events, template, file) and returns their
+  search entries; MkDocs's page loop skips those pages, and `finish_build` puts the
+  entries in page order before the search plugin writes its index.
+
+A worker's log records are replayed in the build process (for Markdown, at its page), so
+warnings print and count for `--strict` as in a sequential build; a worker's error fails
+the build with the page named. Used only where that is safe: a build (not `serve`, whose
+server runs threads), a system with fork and more than one core, and a site whose plugins
+are all known to keep no per-page state but Material's search index.
+"""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import logging
+import os
+import pickle
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from mkdocs.exceptions import BuildError
+
+# Plugins whose page events only change the page itself, or Material's search index (merged here).
+SAFE_PLUGINS = {"search", "llmnotes"}
+_BUILD_PAGE_PARAMS = ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"]
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _mkdocs_build_module() -> Any:
+    from mkdocs.commands import build
+
+    return build
+
+
+def worker_count(requested: int, config: Any) -> tuple[int, str]:
+    """How many processes build this site (1: sequential), and why not more."""
+    if requested == 1:
+        return 1, "workers: 1"
+    if not hasattr(os, "fork"):
+        return 1, "no fork() on this system"
+    n = requested or usable_cores()
+    if n <= 1:
+        return 1, "one core"
+    for name, plugin in config.plugins.items():
+        short = name.split("/")[-1]
+        if short not in SAFE_PLUGINS:
+            return 1, f"plugin '{name}' may keep per-page state"
+        if short == "search" and not type(plugin).__module__.startswith("material."):
+            return 1, f"plugin '{name}' is not Material's search"
+    builder = getattr(_mkdocs_build_module(), "_build_page", None)
+    if builder is None or list(inspect.signature(builder).parameters) != _BUILD_PAGE_PARAMS:
+        return 1, "this MkDocs version builds pages differently"
+    return n, ""
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+class _Capture(logging.Handler):
+    """A worker's log records, made picklable, to be replayed by the build process."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "_llmnotes_seen", False):  # reached both the mkdocs and the root logger
+            return
+        record._llmnotes_seen = True
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+    def take(self) -> list[logging.LogRecord]:
+        out, self.records = self.records, []
+        return out
+
+
+def _replay(records: list[logging.LogRecord]) -> None:
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+
+
+class _Worker:
+    """One forked process and the pipe its results come back on (pickles, in order)."""
+
+    def __init__(self, pid: int, reader: Any, pages: list[str]) -> None:
+        self.pid = pid
+        self.reader = reader
+        self.pages = pages
+        self.pending: dict[str, tuple] = {}
+
+    def receive(self) -> tuple:
+        try:
+            message = pickle.load(self.reader)
+        except EOFError:
+            self.reap()
+            raise BuildError("llmnotes: a parallel build worker stopped without a word") from None
+        if message[0] == "error":
+            _replay(message[3])
+            self.reap()
+            raise BuildError(f"page '{message[1]}', in a parallel worker: {message[2]}")
+        return message
+
+    def reap(self) -> None:
+        if self.pid:
+            self.reader.close()
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self.pid = 0
+
+
+def _fork(share: list[str], job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
+          in_child: Callable[[], None]) -> _Worker:
+    """Run `job(send, capture, current)` in a forked process (`current[0]`: the page at work); the build process keeps the reading end."""
+    read_fd, write_fd = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()  # objects shared with the fork stay untouched by its collector: fewer copied pages
+    pid = os.fork()
+    if pid == 0:  # the worker
+        os.close(read_fd)
+        code = 0
+        with os.fdopen(write_fd, "wb") as out:
+            capture = _Capture()
+            for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
+                logger.handlers = [capture]
+
+            def send(message: tuple) -> None:
+                pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+            current = [""]
+            try:
+                in_child()
+                job(send, capture, current)
+            except BaseException as exc:  # noqa: BLE001 - everything goes back to the build process
+                code = 1
+                try:
+                    send(("error", current[0], f"{type(exc).__name__}: {exc}", capture.take() + [_error_record(exc)]))
+                except BaseException:  # noqa: BLE001
+                    pass
+            try:
+                out.flush()
+            except BaseException:  # noqa: BLE001
+                code = 1
+        os._exit(code)
+    gc.unfreeze()
+    os.close(write_fd)
+    return _Worker(pid, os.fdopen(read_fd, "rb"), share)
+
+
+def _error_record(exc: BaseException) -> logging.LogRecord:
+    record = logging.LogRecord("mkdocs.plugins.llmnotes", logging.DEBUG, __file__, 0,
+                               "".join(traceback.format_exception(exc)), None, None)
+    record._llmnotes_seen = True
+    return record
+
+
+# --------------------------------------------------------------------------- the two phases
+
+
+class Workers:
+    """The forked workers of one build; `n` processes in all, counting the build process."""
+
+    def __init__(self, n: int, in_child: Callable[[], None]) -> None:
+        self.n = n
+        self._in_child = in_child
+        self._render_by_page: dict[str, _Worker] = {}
+        self._renderers: list[_Worker] = []
+        self._builders: list[_Worker] = []
+        self._built: set[str] = set()
+        self._original_build_page: Any = None
+
+    # ---------------------------------------------------------------- Markdown
+
+    def start_render(self, config: Any, files: Any, skip: set[str]) -> None:
+        """Fork workers that convert every n-th page's Markdown (pages in `skip` are cheap: kept here)."""
+        from mkdocs.structure.pages import Page
+
+        todo = [f for f in files.documentation_pages() if f.src_uri not in skip]
+        for k in range(1, self.n):
+            share = todo[k::self.n]
+            if not share:
+                continue
+
+            def job(send, capture, current, share=share):
+                for file in share:
+                    current[0] = file.src_uri
+                    page = file.page if file.page is not None else Page(None, file, config)
+                    config._current_page = page
+                    page = config.plugins.on_pre_page(page, config=config, files=files)
+                    page.read_source(config)
+                    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config,
+                                                                    files=files)
+                    page.render(config, files)
+                    anchors_to = {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()}
+                    send(("page", file.src_uri, page.content, page.toc, page._title_from_render,
+                          page.present_anchor_ids, anchors_to, capture.take()))
+                send(("done", capture.take()))
+
+            worker = _fork([f.src_uri for f in share], job, self._in_child)
+            self._renderers.append(worker)
+            for file in share:
+                self._render_by_page[file.src_uri] = worker
+
+    def renders(self, page: Any) -> bool:
+        return page.file.src_uri in self._render_by_page
+
+    def take_render(self, page: Any, files: Any) -> None:
+        """Make `page.render` take the worker's result for this page (waiting for it if need be)."""
+        worker = self._render_by_page.pop(page.file.src_uri)
+
+        def render(config: Any, files_: Any) -> None:
+            src = page.file.src_uri
+            while src not in worker.pending:
+                message = worker.receive()
+                if message[0] == "page":
+                    worker.pending[message[1]] = message
+                else:  # "done" before this page: the worker never saw it
+                    _replay(message[1])
+                    raise BuildError(f"llmnotes: no parallel result for page '{src}'")
+            _, _, content, toc, title, anchors, anchors_to, records = worker.pending.pop(src)
+            _replay(records)
+            page.content, page.toc, page._title_from_render = content, toc, title
+            page.present_anchor_ids = anchors
+            by_src = {f: files_.get_file_from_path(f) for f in anchors_to}
+            page.links_to_anchors = {by_src[f]: links for f, links in anchors_to.items() if by_src[f]} or None
+
+        page.render = render
+
+    def finish_render(self) -> None:
+        """Every page has been taken: collect the workers' last words and reap them."""
+        for worker in self._renderers:
+            while worker.pid:
+                message = worker.receive()
+                if message[0] == "done":
+                    _replay(message[1])
+                    worker.reap()
+        self._renderers = []
+        self._render_by_page = {}
+
+    # ---------------------------------------------------------------- templates
+
+    def start_build(self, config: Any, files: Any, nav: Any, env: Any, search_index: Any) -> None:
+        """Fork workers that build and write every n-th page; MkDocs's loop then skips them."""
+        mkbuild = _mkdocs_build_module()
+        build_page = mkbuild._build_page
+        doc_files = files.documentation_pages()
+        for k in range(1, self.n):
+            share = doc_files[k::self.n]
+            if not share:
+                continue
+
+            def job(send, capture, current, share=share):
+                entries = search_index.entries if search_index is not None else []
+                results = []
+                for file in share:
+                    current[0] = file.src_uri
+                    before = len(entries)
+                    build_page(file.page, config, doc_files, nav, env, False, file.inclusion.is_excluded())
+                    results.append((file.src_uri, entries[before:]))
+                send(("built", results, capture.take()))
+
+            self._builders.append(_fork([f.src_uri for f in share], job, self._in_child))
+            self._built.update(f.src_uri for f in share)
+
+        built = self._built
+
+        def build_page_here(page, *args, **kwargs):
+            if page.file.src_uri in built:
+                return None
+            return build_page(page, *args, **kwargs)
+
+        self._original_build_page = build_page
+        mkbuild._build_page = build_page_here
+
+    def finish_build(self, files: Any, search_index: Any, page_written: Callable[[], None] | None) -> None:
+        """Wait for the workers; their search entries join the index in page order."""
+        self._restore()
+        by_page: dict[str, list] = {}
+        try:
+            for worker in self._builders:
+                message = worker.receive()
+                _replay(message[2])
+                for src, entries in message[1]:
+                    by_page[src] = entries
+                    if page_written is not None:
+                        page_written()
+                worker.reap()
+        finally:
+            self.stop()
+        if search_index is None or not by_page:
+            return
+        mine: dict[str, list] = {}
+        for entry in search_index.entries:
+            mine.setdefault(entry.get("location", "").split("#")[0], []).append(entry)
+        merged: list = []
+        for file in files.documentation_pages():
+            if file.src_uri in by_page:
+                merged.extend(by_page[file.src_uri])
+            elif file.page is not None:
+                merged.extend(mine.pop(file.page.url, []))
+        for rest in mine.values():  # entries of no page of this build (another plugin's): keep them
+            merged.extend(rest)
+        search_index.entries = merged
+
+    def _restore(self) -> None:
+        if self._original_build_page is not None:
+            _mkdocs_build_module()._build_page = self._original_build_page
+            self._original_build_page = None
+
+    def stop(self) -> None:
+        """After an error: put MkDocs back, end the workers."""
+        self._restore()
+        for worker in [*self._renderers, *self._builders]:
+            if worker.pid:
+                try:
+                    os.kill(worker.pid, 9)
+                except ProcessLookupError:
+                    pass
+                worker.reap()
+        self._renderers, self._builders = [], []
+        self._render_by_page, self._built = {}, set()
