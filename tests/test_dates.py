@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmnotes.dates import find_dates, parse_date
+from llmnotes.dates import find_dates, leading_date, parse_date
 from llmnotes.model import FuzzyDate
 
 # text, start, end, precision
@@ -345,3 +345,42 @@ def test_fuzzy_date_accessors() -> None:
     assert d is not None
     assert (d.year, d.month, d.sort_key) == (2017, 6, "2017-06")
     assert d.to_dict() == {"date": "2017-06", "end": None, "precision": "month", "raw": "2017年6月"}
+
+
+# A line that starts with a date ("2023.11，NAACL 2024") is a date field of a paper's block.
+LEADING = [
+    ("2023.11，NAACL 2024", "2023-11"),
+    ("２０２４年９月，o1 发布", "2024-09"),
+    ("June 12, 2017: Transformer", "2017-06-12"),
+    ("2023年3月至今 在做", "2023-03"),
+    ("2023年-2016年 写反了", "2023"),  # the range is refused, its start is still a date
+    ("2024-03-15 12:34:56 日志", None),  # a log timestamp, not a date
+    ("v2024.1 版本", None),
+    ("在 2023 年 3 月发布", None),  # the date is not at the start
+    ("发布于2023年3月", None),
+    ("", None),
+    ("1750亿参数", None),
+    ("2305.10250 是 arXiv id", None),
+]
+
+
+@pytest.mark.parametrize("text,start", LEADING)
+def test_leading_date_is_find_dates_first_hit_at_offset_0(text: str, start: str | None) -> None:
+    hit = leading_date(text)
+    assert (hit[2].start if hit else None) == start
+    found = find_dates(text)
+    assert hit == (found[0] if found and found[0][0] == 0 else None)
+
+
+def test_leading_date_agrees_with_find_dates_on_every_line_of_the_fixtures() -> None:
+    from conftest import FIXTURES
+
+    lines = {line.strip().lstrip("-*+>#| ").strip() for p in FIXTURES.rglob("*") if p.suffix in (".md", ".txt")
+             for line in p.read_text("utf-8", "replace").split("\n")}
+    dated = 0
+    for line in lines:
+        found = find_dates(line)
+        expected = found[0] if found and found[0][0] == 0 else None
+        assert leading_date(line) == expected, line
+        dated += expected is not None
+    assert dated > 10  # the fixtures hold dated lines, so the comparison means something

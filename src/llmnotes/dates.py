@@ -30,7 +30,7 @@ from llmnotes.model import FuzzyDate
 
 Precision = Literal["year", "month", "day"]
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "find_dates", "parse_date"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "find_dates", "leading_date", "parse_date"]
 
 MIN_YEAR = 1950
 MAX_YEAR = 2100
@@ -265,6 +265,36 @@ def _scan(original: str, folded: str) -> list[tuple[int, int, FuzzyDate]]:
         pos = hit[1]
 
 
+def _at_start(original: str, folded: str) -> tuple[int, int, FuzzyDate] | None:
+    """`_scan(original, folded)[0]` if that date starts at offset 0, else None.
+
+    A match at offset 0 is the one `_scan` tries first; when it is not valid, every later
+    hit starts further on. So one anchored match answers without scanning the rest.
+    """
+    m = _DATE_RE.match(folded)
+    if m is None:
+        return None
+    hit = _from_match(m, original, ranged=True)
+    if hit is None and m.group("range"):
+        single = _SINGLE_RE.match(folded)
+        hit = _from_match(single, original, ranged=False) if single else None
+    return hit
+
+
+# What a date's first character can be (`_FIRST`, before folding full-width digits).
+_FIRST_CHARS = frozenset("0123456789JFMASOND\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19")
+
+
+def leading_date(text: str) -> tuple[int, int, FuzzyDate] | None:
+    """The first date of `find_dates(text)` when it starts `text` (offset 0), else None.
+
+    Cheap for the common case, a line of prose: only its first character is looked at.
+    """
+    if not text or text[0] not in _FIRST_CHARS or not _YEAR_HINT.search(text):
+        return None
+    return _at_start(text, text.translate(_FOLD) if _NEEDS_FOLD.search(text) else text)
+
+
 def find_dates(text: str) -> list[tuple[int, int, FuzzyDate]]:
     """Every date mention in a line or paragraph: (start, end, date), offsets into `text`.
 
@@ -295,7 +325,8 @@ def parse_date(text: str) -> FuzzyDate | None:
     if dt:
         iso = _iso(dt.group("y"), dt.group("m"), dt.group("d"))
         return FuzzyDate(iso, None, "day", s) if iso else None
-    found = _scan(s, folded)
-    if len(found) == 1 and found[0][:2] == (0, len(s)):
-        return found[0][2]
+    # The whole value is one date: the date at offset 0 ends where the value ends.
+    hit = _at_start(s, folded) if folded[:1] in _FIRST_CHARS else None
+    if hit is not None and hit[1] == len(s):
+        return hit[2]
     return None
