@@ -7,8 +7,11 @@ of MkDocs; the plugin and the CLI both feed from it.
 
 from __future__ import annotations
 
+import gc
 import posixpath
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,18 +59,33 @@ class KnowledgeBase:
     @classmethod
     def build(cls, root: Path | str, cache: dict[str, Any] | None = None,
               unresolved_level: Level = "warning") -> KnowledgeBase:
-        """Load `root` and derive everything. `cache` lets `serve` skip unchanged files.
+        """Load `root` and derive everything. `cache` lets `serve` skip unchanged work.
+
+        `cache` is a dict the caller keeps across builds: it holds the loader's parsed
+        notes and the per-note passes (scan, each extractor's reading of one note) of the
+        notes that did not change, so a rebuild after editing one note redoes that note and
+        the cross-note work only. A rebuild gives the knowledge base a fresh build would.
 
         `unresolved_level`: how a link to a name without a note is reported. A warning by
         default (a typo fails `--strict`); a vault that links to concepts on purpose, as
         Obsidian users do for notes not yet written, can lower it to "info".
         """
-        root = Path(root)
-        vault = load_vault(root, cache)
+        with _cycle_collector_paused():
+            return cls._build(Path(root), cache, unresolved_level)
+
+    @classmethod
+    def _build(cls, root: Path, cache: dict[str, Any] | None, unresolved_level: Level) -> KnowledgeBase:
+        memos: dict[str, extract.NoteMemo] | None = None
+        if cache is not None:
+            memos = cache.setdefault("passes", {})
+        vault = load_vault(root, None if cache is None else cache.setdefault("notes", {}))
         diags = list(vault.diagnostics)
         notes = {n.path: n for n in vault.notes}
-        scans = {p: scan_note(n) for p, n in notes.items()}
-        resolver = Resolver(notes.values())
+        if memos is not None:
+            for memo in memos.values():
+                memo.keep_only(notes)
+        scans = _scan_notes(notes, memos)
+        resolver = _resolver(notes, cache)
         wikilinks, backlinks, concepts = _resolve_links(notes, scans, resolver, vault.assets, diags,
                                                             unresolved_level)
         tags, note_tags = _collect_tags(notes, scans)
@@ -75,6 +93,8 @@ class KnowledgeBase:
         diags += _distinct_pages(notes)
         kb = cls(root=root, notes=notes, scans=scans, assets=vault.assets, diagnostics=diags,
                  wikilinks=wikilinks, backlinks=backlinks, concepts=concepts, tags=tags, note_tags=note_tags)
+        kb._resolver = resolver
+        kb._memos = memos
         extract.run_all(kb)
         kb.diagnostics.sort(key=lambda d: (d.path, d.line or 0))
         return kb
@@ -95,12 +115,65 @@ class KnowledgeBase:
         # Built once: canonical_tag runs for every tag of every note and event.
         self._tag_spelling = {t.casefold(): t for t in self.tags}
 
+    @property
+    def resolver(self) -> Resolver:
+        """Name → note path over this knowledge base's notes (the one its links were resolved with)."""
+        resolver = self.__dict__.get("_resolver")
+        if resolver is None:
+            resolver = self._resolver = Resolver(self.notes.values())
+        return resolver
+
     def has_errors(self, strict: bool = False) -> bool:
         levels = {"error", "warning"} if strict else {"error"}
         return any(d.level in levels for d in self.diagnostics)
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the knowledge base is built, as it was before after.
+
+    A build allocates about a million small objects (lines, spans, entries) that form no
+    cycles, so the collector frees nothing, yet each of its passes walks every object alive,
+    the notes kept across serve rebuilds included: 0.2 s of a 2,000-note build, and a third
+    of a rebuild. Reference counting still frees everything as usual; a cycle made meanwhile
+    waits for the collector's next pass.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _resolver(notes: dict[str, Note], cache: dict[str, Any] | None) -> Resolver:
+    """The resolver of these notes; across serve rebuilds, the last one while no name changed.
+
+    It reads each note's path, title and aliases only, so after an edit that changes none
+    of them (most edits) the previous resolver, and the lookups it remembers, still hold.
+    """
+    if cache is None:
+        return Resolver(notes.values())
+    names = [(n.path, n.title, tuple(n.aliases)) for n in notes.values()]
+    kept = cache.get("resolver")
+    if kept is not None and kept[0] == names:
+        return kept[1]
+    resolver = Resolver(notes.values())
+    cache["resolver"] = (names, resolver)
+    return resolver
+
+
+def _scan_notes(notes: dict[str, Note], memos: dict[str, extract.NoteMemo] | None) -> dict[str, Scan]:
+    """Each note's links, images and tags. Remembered across builds (a copy is handed out:
+    resolving sets `link.resolved` and image URLs on the scan of each build)."""
+    if memos is None:
+        return {p: scan_note(n) for p, n in notes.items()}
+    memo = memos.setdefault("scan", extract.NoteMemo())
+    return {p: memo.get(n, scan_note).copy() for p, n in notes.items()}
 
 
 def _resolve_links(notes, scans, resolver: Resolver, assets: list[str], diags: list[Diagnostic],

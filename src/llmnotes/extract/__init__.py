@@ -8,11 +8,14 @@ knowledge base (`kb.events`, `kb.papers`, ...), adding diagnostics to
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
     from ..model import Note
+
+T = TypeVar("T")
 
 # Order matters only where one extractor reads another's output (roadmap reads tables).
 MODULES: list[str] = ["papers", "timeline", "tables", "links", "roadmap"]
@@ -21,6 +24,47 @@ MODULES: list[str] = ["papers", "timeline", "tables", "links", "roadmap"]
 def masked(note: Note) -> str:
     """`mask_code(note.text)`, computed once per note text (kept with the note)."""
     return note.masked
+
+
+class NoteMemo:
+    """Results of one per-note pass, kept across builds (`serve`) for the notes that did not change.
+
+    A pass may be remembered only when it reads nothing but its note: cross-note work
+    (resolving names, canonical tag spellings, dedupe) is redone on every build. A hit
+    needs the very same Note object, text and title: the loader hands back its cached Note
+    only for a file whose size and mtime did not change, and a new file means a new Note.
+    The value is handed out as it was stored: a caller that mutates it must copy it first.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, tuple[Note, str, str, Any]] = {}
+
+    def get(self, note: Note, compute: Callable[[Note], T]) -> T:
+        hit = self._store.get(note.path)
+        if hit is not None and hit[0] is note and hit[1] is note.text and hit[2] == note.title:
+            return hit[3]
+        value = compute(note)
+        self._store[note.path] = (note, note.text, note.title, value)
+        return value
+
+    def keep_only(self, paths) -> None:
+        """Forget deleted notes."""
+        for path in [p for p in self._store if p not in paths]:
+            del self._store[path]
+
+
+def per_note(kb: KnowledgeBase, name: str, note: Note, compute: Callable[[Note], T]) -> T:
+    """`compute(note)`, remembered across builds when the knowledge base was built with a cache.
+
+    `name` names the pass; `compute` must read only `note` (see NoteMemo).
+    """
+    memos: dict[str, NoteMemo] | None = getattr(kb, "_memos", None)
+    if memos is None:
+        return compute(note)
+    memo = memos.get(name)
+    if memo is None:
+        memo = memos[name] = NoteMemo()
+    return memo.get(note, compute)
 
 
 def run_all(kb: KnowledgeBase) -> None:

@@ -18,10 +18,11 @@ from urllib.parse import urlsplit, urlunsplit
 from ..model import Link, Source
 from ..textutil import mask_code, shorten
 from ..wikilinks import MDLINK
-from . import masked
+from . import masked, per_note
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
+    from ..model import Note
 
 # Characters a bare URL never contains: space, quotes, angle brackets, CJK and full-width forms.
 _STOP = (r"\s<>\"'`"
@@ -171,18 +172,25 @@ def site_of(url: str) -> str:
     return host or "?"
 
 
+def _note_links(note: Note) -> list[tuple[str, str, int]]:
+    """(url, text, source line) of each external link of one note, in text order (remembered per note)."""
+    text = note.text
+    if "://" not in text:
+        return []
+    starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))[:-1]
+    prev_end = 0
+    out: list[tuple[str, str, int]] = []
+    for pos, end, url, label in find_links(text, masked(note)):
+        if not label and not text.startswith("<", pos):
+            label = bare_text(text, starts, pos, prev_end)
+        prev_end = end
+        out.append((url, label, note.source_line(bisect_right(starts, pos) - 1)))
+    return out
+
+
 def collect(kb: KnowledgeBase) -> None:
     links: list[Link] = []
     for note in kb.notes.values():
-        text = note.text
-        if "://" not in text:
-            continue
-        starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))[:-1]
-        prev_end = 0
-        for pos, end, url, label in find_links(text, masked(note)):
-            if not label and not text.startswith("<", pos):
-                label = bare_text(text, starts, pos, prev_end)
-            prev_end = end
-            line = bisect_right(starts, pos) - 1
-            links.append(Link(url, label, Source(note.path, note.source_line(line))))
+        for url, label, line in per_note(kb, "links", note, _note_links):
+            links.append(Link(url, label, Source(note.path, line)))
     kb.links = links

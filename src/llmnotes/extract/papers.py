@@ -27,15 +27,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..arxiv import MENTION_RE, arxiv_date, find_arxiv, might_cite_arxiv
-from ..dates import find_dates, parse_date
+from ..dates import find_dates, leading_date, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Paper, Source
 from ..textutil import shorten
-from . import masked
+from . import masked, per_note
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -158,6 +159,13 @@ def _heading_of(out: list[_Line], i: int) -> int | None:
 # --------------------------------------------------------------------------- classifying lines
 
 
+# The line classifiers below are pure functions of one line's text, asked about the same
+# lines many times (every paper of a section asks about its siblings and ancestors):
+# remembered per text.
+_MEMO = 16384
+
+
+@lru_cache(maxsize=_MEMO)
 def _strip_md(text: str) -> str:
     """Visible text of a line: Markdown links → their text, emphasis marks and hard breaks dropped."""
     text = _MDLINK.sub(lambda m: m.group(1), _AUTOLINK.sub(lambda m: m.group(1), text))
@@ -177,6 +185,7 @@ def _is_url_text(label: str, url: str) -> bool:
                                                         "代码", "github", "原文", "here", "这里"}
 
 
+@lru_cache(maxsize=_MEMO)
 def _is_field(content: str) -> bool:
     """A line that states a property (a label, a date, a bare URL) rather than naming something."""
     text = _strip_md(content)
@@ -189,16 +198,17 @@ def _is_field(content: str) -> bool:
     return _date_line(text) is not None
 
 
+@lru_cache(maxsize=_MEMO)
 def _date_line(text: str) -> tuple[FuzzyDate, str] | None:
     """A line that is a date, optionally labelled and followed by a venue: "2023.11，NAACL 2024"."""
     text = _DATE_LABEL.sub("", text, count=1).strip()
     whole = parse_date(text)
     if whole:
         return whole, ""
-    found = find_dates(text)
-    if not found or found[0][0] != 0:
+    found = leading_date(text)
+    if found is None:
         return None
-    _start, end, date = found[0]
+    _start, end, date = found
     rest = text[end:]
     if rest and rest[0] not in _SEP + "（(":
         return None
@@ -206,6 +216,13 @@ def _date_line(text: str) -> tuple[FuzzyDate, str] | None:
     return date, venue
 
 
+@lru_cache(maxsize=_MEMO)
+def _ids(text: str) -> tuple[str, ...]:
+    """The arXiv ids of a line, in order."""
+    return tuple(r.id for r in find_arxiv(text))
+
+
+@lru_cache(maxsize=_MEMO)
 def _title_shaped(text: str) -> bool:
     """An English paper title: starts with a capital, three or more words, mostly Latin, not a sentence."""
     if not text or len(text) > 300 or _URL.search(text) or not (text[0].isupper() or text[0].isdigit()):
@@ -228,6 +245,7 @@ def _split_label(label: str) -> tuple[str, str]:
     return label, ""
 
 
+@lru_cache(maxsize=_MEMO)
 def _norm_title(title: str) -> str:
     t = unicodedata.normalize("NFKC", title).casefold()
     return re.sub(r"[\W_]+", "", t)
@@ -341,6 +359,7 @@ class _NoteReader:
         self.raw_lines = note.text.split("\n")
         self.outline = _outline(self.masked)
         self.out: list[_Occurrence] = []
+        self._papers_memo: dict[int, frozenset[str]] = {}
 
     def src(self, i: int) -> Source:
         return Source(self.note.path, self.note.source_line(self.outline[i].no))
@@ -351,13 +370,12 @@ class _NoteReader:
         titles: dict[int, list[tuple[str, int]]] = {}  # title node → arXiv refs (id, line node)
         same_line: list[tuple[int, str]] = []
         for i, node in enumerate(self.outline if might_cite_arxiv(self.masked) else ()):
-            refs = find_arxiv(node.content)
-            for ref in refs:
+            for ident in _ids(node.content):
                 if self._line_title(node.content):
-                    same_line.append((i, ref.id))
+                    same_line.append((i, ident))
                 else:
                     t = self._title_node(i)
-                    titles.setdefault(t if t is not None else -1 - i, []).append((ref.id, i))
+                    titles.setdefault(t if t is not None else -1 - i, []).append((ident, i))
         taken = {t for t in titles if t >= 0}
         for i, ident in same_line:
             self._from_line(i, ident)
@@ -443,7 +461,7 @@ class _NoteReader:
     def _line_title(self, content: str) -> str | None:
         """A title written on the link's own line (a Markdown link's text, or a citation)."""
         for m in _MDLINK.finditer(content):
-            if find_arxiv(m.group(2)) and not _is_url_text(m.group(1), m.group(2)):
+            if _ids(m.group(2)) and not _is_url_text(m.group(1), m.group(2)):
                 return m.group(1).strip()
         text = _without_urls(MENTION_RE.sub(" ", content))
         text = _FIELD_LABEL.sub("", text, count=1) if _FIELD_LABEL.match(text) and re.match(
@@ -458,7 +476,7 @@ class _NoteReader:
         cite = parse_citation(node.content)
         urls = [u.rstrip(".,，。;；") for u in _URL.findall(node.content)]
         link_title = next((m.group(1).strip() for m in _MDLINK.finditer(node.content)
-                           if find_arxiv(m.group(2)) and not _is_url_text(m.group(1), m.group(2))), None)
+                           if _ids(m.group(2)) and not _is_url_text(m.group(1), m.group(2))), None)
         if cite and not link_title:
             title, date, venue = cite
         else:
@@ -483,27 +501,36 @@ class _NoteReader:
             j = self.outline[j].parent
         return None
 
-    def _papers_in(self, i: int) -> set[str]:
+    def _papers_in(self, i: int) -> frozenset[str]:
         """arXiv ids on the direct children (and their field descendants) of node `i`."""
-        ids: set[str] = set()
-        for c in self.outline[i].children:
-            node = self.outline[c]
-            if _is_field(node.content):
-                ids |= {r.id for r in find_arxiv(node.content)}
-                for cc in self.outline[c].children:
-                    if _is_field(self.outline[cc].content):
-                        ids |= {r.id for r in find_arxiv(self.outline[cc].content)}
-        return ids
+        hit = self._papers_memo.get(i)
+        if hit is None:  # every paper of a section asks about the same parent
+            ids: set[str] = set()
+            outline = self.outline
+            for c in outline[i].children:
+                node = outline[c]
+                # Whether a line is a field is asked only where it would add an id (ids are rare).
+                own = _ids(node.content)
+                below = [cc for cc in node.children if _ids(outline[cc].content)]
+                if (own or below) and _is_field(node.content):
+                    ids.update(own)
+                    for cc in below:
+                        if _is_field(outline[cc].content):
+                            ids.update(_ids(outline[cc].content))
+            hit = self._papers_memo[i] = frozenset(ids)
+        return hit
 
     def _direct_ids(self, t: int) -> set[str]:
         """arXiv ids on the lines right under `t` (and under its field labels such as "链接")."""
         ids: set[str] = set()
-        for c in self.outline[t].children:
-            node = self.outline[c]
-            ids |= {r.id for r in find_arxiv(node.content)}
-            if _is_field(node.content):
-                for cc in node.children:
-                    ids |= {r.id for r in find_arxiv(self.outline[cc].content)}
+        outline = self.outline
+        for c in outline[t].children:
+            node = outline[c]
+            ids.update(_ids(node.content))
+            below = [cc for cc in node.children if _ids(outline[cc].content)]
+            if below and _is_field(node.content):
+                for cc in below:
+                    ids.update(_ids(outline[cc].content))
         return ids
 
     def _block(self, t: int, taken: set[int]) -> list[int]:
@@ -575,7 +602,7 @@ class _NoteReader:
         for c in block:
             for u in _URL.findall(self.outline[c].content):
                 u = u.rstrip(".,，。;；")
-                if find_arxiv(u) and u not in urls:
+                if _ids(u) and u not in urls:
                     urls.append(u)
         summary = ([gloss] if gloss else []) + info["summary"]
         paper = Paper(title=info["title"] or label, source=self.src(t), arxiv=ident, date=info["date"],
@@ -601,7 +628,7 @@ class _NoteReader:
                 in_section = False
             if not in_section and not _UPPER_START.match(node.content):
                 continue
-            if find_arxiv(node.content):
+            if _ids(node.content):
                 continue
             if parent is not None and parent.item and not _without_urls(parent.content):
                 continue  # a description under a link, not a paper
@@ -740,14 +767,24 @@ def papers_of(note: Note, diags: list[Diagnostic] | None = None) -> list[Paper]:
     return [o.paper for o in reader.run()]
 
 
+def _note_papers(note: Note) -> tuple[list[tuple[Paper, int | None]], list[Diagnostic]]:
+    """(paper, line of its stated date) for each paper one note cites, and that note's warnings.
+
+    Reads only the note, so it is remembered across serve rebuilds (`per_note`); the
+    papers are never changed afterwards (merging builds new ones).
+    """
+    if not _may_cite(note):
+        return [], []
+    reader = _NoteReader(note)
+    reader.diags = []
+    return [(o.paper, o.date_line) for o in reader.run()], reader.diags
+
+
 def collect(kb: KnowledgeBase) -> None:
     occurrences: list[_Occurrence] = []
     for path in sorted(kb.notes):
-        if not _may_cite(kb.notes[path]):
-            continue
-        reader = _NoteReader(kb.notes[path])
-        reader.diags = kb.diagnostics
-        for occ in reader.run():
-            occ.order = len(occurrences)
-            occurrences.append(occ)
+        found, diags = per_note(kb, "papers", kb.notes[path], _note_papers)
+        kb.diagnostics.extend(diags)
+        for paper, date_line in found:
+            occurrences.append(_Occurrence(paper, date_line, len(occurrences)))
     kb.papers = _merge(occurrences, kb.diagnostics)

@@ -21,8 +21,9 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from ..model import Note, RoadmapNode, Source
-from ..wikilinks import MDLINK, WIKILINK, Resolver, nearest
+from ..wikilinks import MDLINK, WIKILINK, nearest
 from . import masked as masked_text
+from . import per_note
 from .tables import find_html_tables, find_pipe_tables
 
 if TYPE_CHECKING:
@@ -356,7 +357,7 @@ def progress(node: RoadmapNode) -> tuple[int, int]:
 
 def _link_targets(kb: KnowledgeBase, nodes: list[RoadmapNode]) -> None:
     """Each node points at the note of its name, else the concept page of its name."""
-    resolver = Resolver(kb.notes.values())
+    resolver = kb.resolver
     for n in _walk(nodes):
         if n.kind == "plan":
             continue
@@ -378,16 +379,37 @@ def _link_targets(kb: KnowledgeBase, nodes: list[RoadmapNode]) -> None:
                     break
 
 
+def _note_nodes(note: Note, scan_tags: list[str]) -> list[RoadmapNode]:
+    """Root nodes of one note, before their names are resolved (remembered per note).
+
+    `scan_tags` are the note's inline tags as written: whether a note is a roadmap
+    depends on tags case-insensitively, so their canonical spelling does not matter.
+    """
+    text = note.text
+    if not (note.meta.get("roadmap") or "路线" in text or "roadmap" in text.lower()):
+        return []  # cheap test first: most notes are no roadmap
+    masked = masked_text(note)
+    flagged = is_roadmap(note, scan_tags, masked)
+    if not flagged and not EXPLICIT.search(text):
+        return []
+    return note_roadmap(note, flagged, masked)
+
+
+def _copy(nodes: list[RoadmapNode]) -> list[RoadmapNode]:
+    """Fresh nodes for this build: resolving names sets `target` on them."""
+    return [RoadmapNode(n.title, n.source, _copy(n.children), n.done, n.kind, n.target, n.description,
+                        list(n.cells)) for n in nodes]
+
+
 def collect(kb: KnowledgeBase) -> None:
     roadmap: list[RoadmapNode] = []
-    for path, note in kb.notes.items():
-        text = note.text
-        if not (note.meta.get("roadmap") or "路线" in text or "roadmap" in text.lower()):
-            continue  # cheap test first: most notes are no roadmap
-        masked = masked_text(note)
-        flagged = is_roadmap(note, kb.note_tags.get(path, []), masked)
-        if not flagged and not EXPLICIT.search(text):
-            continue
-        roadmap += note_roadmap(note, flagged, masked)
+    def nodes_of(note: Note) -> list[RoadmapNode]:
+        scan = kb.scans.get(note.path)
+        return _note_nodes(note, scan.tags if scan else [])
+
+    for note in kb.notes.values():
+        roots = per_note(kb, "roadmap", note, nodes_of)
+        if roots:
+            roadmap += _copy(roots)
     _link_targets(kb, roadmap)
     kb.roadmap = roadmap

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 from ..model import Source, Table
 from ..textutil import line_starts
 from . import masked as masked_text
+from . import per_note
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
+    from ..model import Note
 
 # A GFM delimiter row: cells of dashes with optional alignment colons, at least one pipe.
 _DELIMITER = re.compile(r"^ {0,3}(?:>\s*)*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
@@ -137,13 +139,18 @@ def _line_of(starts: list[int], pos: int) -> int:
     return bisect_right(starts, pos) - 1
 
 
+def _note_tables(note: Note) -> list[tuple[int, list[str], list[list[str]]]]:
+    """(source line, header, rows) of each table of one note, in text order (remembered per note)."""
+    if "|" not in note.text and "<table" not in note.text.lower():
+        return []
+    masked = masked_text(note)
+    found = find_pipe_tables(note.text, masked) + find_html_tables(note.text, masked)
+    return [(note.source_line(line), header, rows) for line, header, rows in sorted(found, key=lambda t: t[0])]
+
+
 def collect(kb: KnowledgeBase) -> None:
     tables: list[Table] = []
     for note in kb.notes.values():
-        if "|" not in note.text and "<table" not in note.text.lower():
-            continue
-        masked = masked_text(note)
-        found = find_pipe_tables(note.text, masked) + find_html_tables(note.text, masked)
-        for line, header, rows in sorted(found, key=lambda t: t[0]):
-            tables.append(Table(Source(note.path, note.source_line(line)), header, rows))
+        for line, header, rows in per_note(kb, "tables", note, _note_tables):
+            tables.append(Table(Source(note.path, line), header, rows))
     kb.tables = tables

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -50,7 +51,8 @@ import yaml
 from ..dates import find_dates, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Source, TimelineEvent
 from ..textutil import line_starts, sentence_around
-from ..wikilinks import MDLINK, SCHEME, WIKILINK, norm
+from ..wikilinks import MDLINK, SCHEME, WIKILINK, Scan, norm
+from . import per_note
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -547,12 +549,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _front_matter(kb: KnowledgeBase, note: Note, diags: list[Diagnostic]) -> list[TimelineEvent]:
+def _front_matter(root: Path, note: Note, diags: list[Diagnostic]) -> list[TimelineEvent]:
     """Events of `timeline:` or `date:` + `event:` in the front matter."""
     meta = note.meta
     if "timeline" not in meta and "event" not in meta:
         return []
-    fm = _front_matter_lines(kb, note)
+    fm = _front_matter_lines(root, note)
 
     def line_of(key: str) -> int:
         for k, text in enumerate(fm):
@@ -585,11 +587,11 @@ def _front_matter(kb: KnowledgeBase, note: Note, diags: list[Diagnostic]) -> lis
     return events
 
 
-def _front_matter_lines(kb: KnowledgeBase, note: Note) -> list[str]:
+def _front_matter_lines(root: Path, note: Note) -> list[str]:
     """The front matter lines of the file, to name the line of a key (keys are ASCII in any encoding)."""
     first_body = note.line_map[0] if note.line_map else 1
     try:
-        with open(kb.root / note.path, "rb") as fh:
+        with open(root / note.path, "rb") as fh:
             head = fh.read(65536)
     except OSError:
         return []
@@ -599,9 +601,8 @@ def _front_matter_lines(kb: KnowledgeBase, note: Note) -> list[str]:
 # ---------------------------------------------------------------------------- collect
 
 
-def _line_tags(kb: KnowledgeBase, note: Note) -> dict[int, list[str]]:
-    """Inline tags per text line of the note."""
-    scan = kb.scans.get(note.path)
+def _line_tags(note: Note, scan: Scan | None) -> dict[int, list[str]]:
+    """Inline tags per text line of the note, as written (`collect` gives them their canonical spelling)."""
     if scan is None or not scan.tags:
         return {}
     starts = line_starts(note.text)
@@ -609,11 +610,10 @@ def _line_tags(kb: KnowledgeBase, note: Note) -> dict[int, list[str]]:
     for span in scan.spans:
         if span.kind == "tag" and span.tag:
             tags = out.setdefault(_line_index(starts, span.start), [])
-            tag = kb.canonical_tag(span.tag)
             # Once per line: a one-line note repeats its tags thousands of times, and every
             # event of the line walks this list.
-            if tag not in tags:
-                tags.append(tag)
+            if span.tag not in tags:
+                tags.append(span.tag)
     return out
 
 
@@ -647,26 +647,43 @@ def _key(ev: TimelineEvent) -> tuple[str, str | None, str]:
     return ev.date.start, ev.date.end, norm(ev.text).rstrip("。.!！")
 
 
+# An event as one note gives it, with what `collect` needs of it: its dedupe key and links.
+_Found = tuple[TimelineEvent, tuple[str, str | None, str], list[str]]
+
+
+def _note_events(root: Path, note: Note, scan: Scan | None) -> tuple[list[_Found], list[_Found], list[Diagnostic]]:
+    """(explicit events, inferred events, warnings) of one note.
+
+    Reads only the note (its file, for front matter lines, and its scan, which is the
+    note's own), so it is remembered across serve rebuilds (`per_note`). The events are
+    never handed out: `collect` gives each build its own copies.
+    """
+    diags: list[Diagnostic] = []
+    explicit = _front_matter(root, note, diags) + _blocks(note, diags)
+    inferred = _NoteTimeline(note, _line_tags(note, scan)).run() if _YEARISH.search(note.text) else []
+    return ([(ev, _key(ev), event_links(ev.text)) for ev in explicit],
+            [(ev, _key(ev), event_links(ev.text)) for ev in inferred], diags)
+
+
 def collect(kb: KnowledgeBase) -> None:
     """Fill `kb.events`: explicit events first, then inferred ones not stated explicitly, by date."""
-    explicit: list[TimelineEvent] = []
-    inferred: list[TimelineEvent] = []
+    explicit: list[_Found] = []
+    inferred: list[_Found] = []
     for note in kb.notes.values():
-        explicit += _front_matter(kb, note, kb.diagnostics)
-        explicit += _blocks(note, kb.diagnostics)
-        if _YEARISH.search(note.text):
-            inferred += _NoteTimeline(note, _line_tags(kb, note)).run()
+        mine = per_note(kb, "timeline", note, lambda n: _note_events(kb.root, n, kb.scans.get(n.path)))
+        explicit += mine[0]
+        inferred += mine[1]
+        kb.diagnostics.extend(mine[2])
     seen: set[tuple[str, str | None, str]] = set()
     events: list[TimelineEvent] = []
-    for ev in [*explicit, *inferred]:
-        key = _key(ev)
+    for ev, key, links in [*explicit, *inferred]:
         if key in seen:
             continue
         seen.add(key)
+        # Tags as the knowledge base spells them (the first spelling of any note), then the note's.
         note_tags = kb.note_tags.get(ev.source.note, [])
-        ev.tags = list(dict.fromkeys([*(kb.canonical_tag(t) for t in ev.tags), *note_tags]))
-        ev.links = event_links(ev.text)
-        events.append(ev)
+        tags = list(dict.fromkeys([*(kb.canonical_tag(t) for t in ev.tags), *note_tags]))
+        events.append(TimelineEvent(ev.date, ev.text, ev.source, tags, list(links), ev.inferred))
     events.sort(key=lambda e: (e.date.start, e.date.end or "", e.source.note, e.source.line))
     kb.events = events
 
