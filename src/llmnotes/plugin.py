@@ -5,7 +5,8 @@ on_config   makes the Markdown and theme settings llmnotes relies on
 on_files    builds the knowledge base from the files, replaces every note with its
             rendered page, adds generated pages, assets and exports
 on_nav       arranges the navigation; in a build, forks workers for Markdown (parallel.py)
-on_env       in a build, forks workers for the page templates (parallel.py)
+on_env       serves the theme's navigation from a memo (navcache.py); in a build, forks
+            workers for the page templates (parallel.py)
 on_post_page re-escapes the <title> element (Material prints titles unescaped)
 on_post_build merges the workers' search entries (before Material writes the index), then
             rewrites Material's search index: UTF-8, and each page's other names
@@ -28,7 +29,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import exports, parallel, safewalk, search, segmenter
+from . import exports, navcache, parallel, safewalk, search, segmenter
 from .cache import (Incremental, RenderCache, collapse_chrome, files_signature, markdown_signature,
                     render_as_html)
 from .config import LlmnotesConfig
@@ -136,6 +137,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     # Last: the workers build pages with the environment every plugin has prepared.
     @event_priority(-100)
     def on_env(self, env, *, config, files):
+        if self.config.enabled:
+            navcache.install(env)  # each inactive navigation entry rendered once per folder
         if self._workers is not None:
             self._workers.finish_render()
             plugin = _search_plugin(config)
