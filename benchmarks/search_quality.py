@@ -4,12 +4,17 @@ For each notes folder (our fixtures, ../shared/seeds) this builds the site twice
 the same run: with llmnotes' search tuning, and with it turned off (`search: false`:
 Material's own separator, stemmer and jieba without our words). The queries come
 from the knowledge base, not picked by hand: every note title, alias and heading,
-every tag, concept (wiki-link target without a note), paper title and arXiv id.
-Each query is typed into the site's search box in Chromium and counts when its
-page is among the first three results. Prints the share per kind and the search
-index bytes per note.
+every tag, concept (wiki-link target without a note), paper title and arXiv id;
+and a note's own words that generated pages quote (a timeline event, a sentence
+holding a wiki-link, shown again under backlinks and on concept pages), which must
+find the note that wrote them. Each query is typed into the site's search box in
+Chromium and counts when its page is among the first three results. Prints the
+share per kind and the search index bytes per note (and in all).
 
-    .venv/bin/python benchmarks/search_quality.py [NOTES_DIR ...]
+    .venv/bin/python benchmarks/search_quality.py [--sample N] [NOTES_DIR ...]
+
+`--sample N` keeps N queries of each kind, spread evenly over them, for a large
+vault (benchmarks/out/n2000/notes).
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.MULTILINE | re.DOTALL)
 
 @dataclass(frozen=True)
 class Query:
-    kind: str  # title, alias, heading, tag, concept, paper, arxiv, page (a generated page's title)
+    kind: str  # title, alias, heading, tag, concept, paper, arxiv, page (a generated page's title),
+    #            event, mention (a note's own sentence that a generated page or backlink repeats)
     text: str
     expected: frozenset[str]  # site-relative page URLs (decoded), any of which counts
 
@@ -87,12 +93,28 @@ def queries_for(notes_dir: Path) -> list[Query]:
                  if p in kb.notes]
         add("paper", paper.title, *pages, "papers.md", "papers/index.md")
         add("arxiv", paper.arxiv, *pages, "papers.md", "papers/index.md")
+    # A note's own words, quoted elsewhere too: they must find the note that wrote them.
+    for event in kb.events:
+        add("event", _phrase(event.text), kb.notes[event.source.note].page_path)
+    for link in kb.wikilinks:
+        add("mention", _phrase(link.sentence), kb.notes[link.source.note].page_path)
     # Timeline, papers, roadmap, links, the tag index: found by their titles (the site is in Chinese).
     ctx = PageContext(kb, Labels("zh", {}), taken={n.page_path for n in kb.notes.values()})
     for page in generate_pages(ctx):
         if page.path == "tags/index.md" or not page.path.startswith(("index.md", "concepts/", "tags/")):
             add("page", page.title, page.path)
     return out
+
+
+def _phrase(markdown: str, limit: int = 40) -> str:
+    """What a reader would type to find a sentence again: its first line as plain text, cut to a clause."""
+    from llmnotes.textutil import plain_inline
+
+    text = " ".join(plain_inline(markdown.split("\n")[0]).split())
+    if len(text) > limit:  # keep whole clauses: a cut word is not what a reader types
+        cut = max(text.rfind(p, 0, limit) for p in "，,。；;：:！!？? ")
+        text = text[:cut] if cut >= limit // 3 else text[:limit]
+    return text
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -184,14 +206,34 @@ def share(hits: list[bool]) -> str:
     return f"{sum(hits)}/{len(hits)} ({100 * sum(hits) / len(hits):.0f}%)" if hits else "-"
 
 
+def sample(queries: list[Query], per_kind: int | None) -> list[Query]:
+    """At most `per_kind` queries of each kind, evenly spread (the same ones on every run)."""
+    if per_kind is None:
+        return queries
+    by_kind: dict[str, list[Query]] = defaultdict(list)
+    for q in queries:
+        by_kind[q.kind].append(q)
+    out: list[Query] = []
+    for group in by_kind.values():
+        step = max(len(group) / per_kind, 1.0)
+        out += [group[int(i * step)] for i in range(min(per_kind, len(group)))]
+    return out
+
+
 def main(argv: list[str]) -> int:
+    import argparse
+
     from playwright.sync_api import sync_playwright
 
-    dirs = [Path(a) for a in argv] or [d for d in DEFAULT_DIRS if d.is_dir()]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dirs", nargs="*", type=Path)
+    parser.add_argument("--sample", type=int, metavar="N", help="at most N queries of each kind")
+    args = parser.parse_args(argv)
+    dirs = args.dirs or [d for d in DEFAULT_DIRS if d.is_dir()]
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = launch(p)
         for n, notes_dir in enumerate(dirs):
-            queries = queries_for(notes_dir)
+            queries = sample(queries_for(notes_dir), args.sample)
             notes = sum(1 for f in notes_dir.rglob("*") if f.suffix.lower() in (".md", ".markdown", ".txt"))
             print(f"\n== {notes_dir.name}: {notes} notes, {len(queries)} queries")
             results = {}
@@ -207,6 +249,7 @@ def main(argv: list[str]) -> int:
             print(f"  top-3 {'all':<10}{share(every[False]):>20}{share(every[True]):>20}")
             print(f"  {'index bytes/note':<16}{results[False][1] // max(notes, 1):>20,}"
                   f"{results[True][1] // max(notes, 1):>20,}")
+            print(f"  {'index bytes':<16}{results[False][1]:>20,}{results[True][1]:>20,}")
         browser.close()
     return 0
 
