@@ -23,8 +23,12 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory) -> dict:
-    site = build_site(VAULT, tmp_path_factory.mktemp("search-site"))
+def site(tmp_path_factory) -> Path:
+    return build_site(VAULT, tmp_path_factory.mktemp("search-site"))
+
+
+@pytest.fixture(scope="module")
+def index(site) -> dict:
     raw = (site / "search" / "search_index.json").read_bytes()
     return {"raw": raw, "data": json.loads(raw)}
 
@@ -32,6 +36,14 @@ def index(tmp_path_factory) -> dict:
 def terms(text: str) -> list[str]:
     """The words the browser's tokenizer cuts `text` into (Python's re reads the same pattern)."""
     return [t for t in re.split(search.SEPARATOR, text) if t]
+
+
+def page_words(data: dict, page: str) -> set[str]:
+    """Every word a search can match on one page: its entries' titles, texts and names, lowercased."""
+    url = page_url(page)
+    fields = [str(d.get(key, "")) for d in data["docs"] if unquote(d["location"]).split("#")[0] == url
+              for key in ("title", "text", search.NAMES_FIELD)]
+    return {t.lower() for t in terms(re.sub(r"<[^>]+>", " ", " ".join(fields)))}
 
 
 # ---------------------------------------------------------------- dictionary
@@ -143,6 +155,48 @@ def test_generated_pages_are_in_the_index(index):
     locations = {unquote(d["location"].split("#")[0]) for d in index["data"]["docs"]}
     for page in ("tags/对齐.md", "concepts/混合专家模型.md", "papers/index.md"):
         assert page_url(page) in locations
+
+
+# What a note says is found on that note; the generated pages that quote it (timeline,
+# paper index, links, tags, concepts) are found by their own titles and headings.
+@pytest.mark.parametrize("words, note, generated", [
+    (["attention", "transformer", "循环"], "注意力机制.md", "timeline.md"),  # a timeline event
+    (["相关", "概念"], "千帆渐进蒸馏法.md", "concepts/混合专家模型.md"),  # a sentence quoted on a concept page
+    (["后续", "以外"], "对齐训练.md", "concepts/混合专家模型.md"),
+    (["direct", "preference", "2305.18290"], "对齐训练.md", "papers.md"),  # a paper row
+    (["2305.18290"], "对齐训练.md", "links.md"),  # a link row
+    (["torchrun", "hellodeepspeed"], "torchrun.md", "tags/分布式训练.md"),  # the notes of a tag
+])
+def test_words_repeated_on_a_generated_page_are_indexed_once(index, words, note, generated):
+    data = index["data"]
+    assert set(words) <= page_words(data, note)
+    assert not set(words) & page_words(data, generated)
+
+
+def test_roadmap_nodes_are_found_on_their_note_not_again_on_the_roadmap(tmp_path: Path):
+    site = build_site(FIXTURES / "roadmap", tmp_path / "site")
+    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for word, note in (("对偶", "数学路线.md"), ("backpropagation", "course-plan.md")):  # tree nodes
+        assert word in page_words(data, note)
+        assert word not in page_words(data, "roadmap.md")
+    assert {"学习", "路线"} <= page_words(data, "roadmap.md")  # the page itself, by its title
+    assert "对偶理论" in (site / "roadmap" / "index.html").read_text(encoding="utf-8")
+
+
+def test_generated_pages_keep_their_names_in_the_index(index):
+    data = index["data"]
+    assert {"时间", "线"} <= page_words(data, "timeline.md")  # 时间线, as jieba cuts it
+    assert "2017" in page_words(data, "timeline.md")  # the year headings
+    assert "分布式训练" in page_words(data, "tags/分布式训练.md")
+    assert "混合专家模型" in page_words(data, "concepts/混合专家模型.md")
+
+
+def test_pages_still_show_what_the_index_leaves_out(site):
+    timeline = (site / "timeline" / "index.html").read_text(encoding="utf-8")
+    papers = (site / "papers" / "index.html").read_text(encoding="utf-8")
+    assert "不再用循环网络" in timeline
+    assert "Direct Preference Optimization" in papers
+    assert "data-search-exclude" not in timeline + papers  # Material strips the marker once indexed
 
 
 def test_a_site_separator_and_pipeline_win(tmp_path: Path):
