@@ -56,6 +56,11 @@ def by_title(kb: KnowledgeBase, start: str):
     ("arXiv:hep-th/9901001v2", "hep-th/9901001"),
     ("https://arxiv.org/abs/cs.CL/0501001", "cs/0501001"),
     ("arXiv:cs/0501001", "cs/0501001"),
+    # Any letter case, as pasted from a title or a citation.
+    ("HTTPS://ARXIV.ORG/ABS/2305.10250", "2305.10250"),
+    ("https://HuggingFace.co/Papers/2412.11912", "2412.11912"),
+    ("https://www.AlphaXiv.org/abs/2412.11912", "2412.11912"),
+    ("ArXiv: 1706.03762", "1706.03762"),
 ])
 def test_every_arxiv_url_form_gives_the_canonical_id(text: str, ident: str) -> None:
     assert arxiv_id(text) == ident
@@ -65,6 +70,7 @@ def test_every_arxiv_url_form_gives_the_canonical_id(text: str, ident: str) -> N
     "https://github.com/org/repo/2305.10250",
     "version 2305.10250 of the tool",
     "https://example.com/abs/2305.10250",
+    "https://hugginface.co/papers/2305.10250",
 ])
 def test_numbers_that_are_not_arxiv_links_are_ignored(text: str) -> None:
     assert find_arxiv(text) == []

@@ -99,6 +99,8 @@ def is_flattened(text: str, *, min_length: int = MIN_FLAT_LINE) -> bool:
     That is a line of at least `min_length` characters, outside fenced code, holding a
     heading, table delimiter row or fence marker and at least three block markers.
     """
+    if max(map(len, text.split("\n"))) < min_length:  # most notes: no line is long enough
+        return False
     return any(flat for _line, flat in _scan(text, min_length))
 
 

@@ -29,6 +29,17 @@ def mask_code(text: str) -> str:
     Indented code blocks are left alone: in real notes four-space indentation is far
     more often a nested list than code.
     """
+    # Each step only where its marks occur: most notes have no fence and no HTML.
+    masked = _mask_fences(text) if "```" in text or "~~~" in text else text
+    if "<" in masked:
+        masked = _HTML_COMMENT.sub(lambda m: _blank(m.group(0)), masked)
+        masked = _HTML_CODE.sub(lambda m: _blank(m.group(0)), masked)
+    if "`" in masked:
+        masked = _INLINE_CODE.sub(lambda m: _blank(m.group(0)), masked)
+    return masked
+
+
+def _mask_fences(text: str) -> str:
     lines = text.split("\n")
     out: list[str] = []
     fence: str | None = None
@@ -45,11 +56,7 @@ def mask_code(text: str) -> str:
             if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
                 fence = None
             out.append(_blank(line))
-    masked = "\n".join(out)
-    masked = _HTML_COMMENT.sub(lambda m: _blank(m.group(0)), masked)
-    masked = _HTML_CODE.sub(lambda m: _blank(m.group(0)), masked)
-    masked = _INLINE_CODE.sub(lambda m: _blank(m.group(0)), masked)
-    return masked
+    return "\n".join(out)
 
 
 def line_starts(text: str) -> list[int]:

@@ -65,7 +65,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 # ---------------------------------------------------------------------------- patterns
 
 # Every date has a year 1950-2100: "19xx/20xx/21xx" is the cheap precheck ("1750亿" fails it).
-_YEARISH = re.compile(r"(?<![0-9０-９])(?:19|20|21|１９|２０|２１)[0-9０-９]{2}")
+# That is `(?<![0-9０-９])(?:19|20|21|１９|２０|２１)[0-9０-９]{2}`, written to start with a character
+# class (the regex engine skips to it, about three times faster; it runs on every line).
+_YEARISH = re.compile(r"[12１２](?<![0-9０-９].)(?:(?<=1)9|(?<=2)[01]|(?<=１)９|(?<=２)[０１])[0-9０-９]{2}")
 _STRUCT = re.compile(
     r"^(?P<quote>[ \t]*(?:>[ \t]?)+)?(?P<indent>[ \t]*)"
     r"(?:(?P<heading>#{1,6})(?:[ \t]+|$)|(?P<bullet>(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?))?"
