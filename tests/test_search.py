@@ -215,6 +215,35 @@ def test_search_option_off_leaves_material_alone(tmp_path: Path):
     assert json.loads(raw)["config"]["separator"] != search.SEPARATOR
 
 
+def test_names_nobody_reads_are_split_by_plain_spaces():
+    data = {"config": {"separator": search.SEPARATOR},
+            "docs": [{"location": "%E5%AF%B9%E9%BD%90/", "title": "对齐", "text": ""}]}
+    names = ["Alignment", "偏好对齐", "DPO: Direct Preference"]
+    out = search.tune_index(data, {"对齐/": names}, lambda s: s.replace("偏好", "偏好\u200b"))
+    value = out["docs"][0][search.NAMES_FIELD]
+    assert "\u200b" not in value and "·" not in value
+    assert terms(value) == terms(" · ".join(names).replace("偏好", "偏好\u200b"))
+
+
+def test_whitespace_a_result_never_shows_goes():
+    text = ("<p>训练  training \n 在\u200b蒸馏 </p> <ul> <li>一</li> <li> <p>二</p> </li> </ul> "
+            "<pre><code>def f():\n    return  1\n</code></pre> <p>用 <code>torchrun</code> 启动\u3000\u3000缩进\xa0\xa0空格</p>")
+    data = {"config": {"separator": search.SEPARATOR}, "docs": [{"location": "a/", "title": " 标题 ", "text": text}]}
+    doc = search.tune_index(data, {})["docs"][0]
+    assert doc["text"] == ("<p>训练 training 在\u200b蒸馏</p><ul><li>一</li><li><p>二</p></li></ul>"
+                           "<pre><code>def f():\n    return  1\n</code></pre>"
+                           "<p>用 <code>torchrun</code> 启动\u3000\u3000缩进\xa0\xa0空格</p>")
+    assert terms(doc["text"]) == [t for t in terms(text) if t.strip()]
+    assert doc["title"] == "标题"
+
+
+def test_a_site_separator_keeps_its_index_as_material_wrote_it():
+    text = "<p>大\u200b模型  训练</p> <p>二</p>"
+    data = {"config": {"separator": r"[\s\-]+"}, "docs": [{"location": "a/", "title": "", "text": text}]}
+    out = search.tune_index(data, {"a/": ["别名", "b"]})["docs"][0]
+    assert out["text"] == text and out[search.NAMES_FIELD] == "别名 · b"
+
+
 def test_spare_zero_width_spaces_go_and_the_words_stay():
     text = "<p>\u200b大\u200b模型\u200b是\u200b个\u200b学科\u200b，\u200b用\u200bLoRA\u200b微调\u200b《Attention》</p>"
     data = {"config": {"separator": search.SEPARATOR}, "docs": [{"location": "a/", "title": "", "text": text}]}

@@ -52,6 +52,14 @@ _SPARE_ZWSP = re.compile(
     rf"|(?<=[A-Za-z0-9])\u200b(?=[{_HAN}])|(?<=[{_HAN}])\u200b(?=[A-Za-z0-9])"
 )
 
+# Whitespace the reader never sees in a result: next to the block tags Material keeps
+# (its highlighter splits blocks at tags, not spaces), and runs of it (shown as one
+# space). Only ASCII whitespace: a no-break or ideographic space is shown as written.
+# Text inside <pre> keeps every space and line break.
+_PRE = re.compile(r"(<pre>.*?</pre>)", re.DOTALL)
+_BLOCK_SPACE = re.compile(r"[ \t\n\r\f]*(</?(?:p|li|ul|ol|pre)>)[ \t\n\r\f]*")
+_SPACE_RUN = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
+
 # No stemmer, no stop-word filter, no trimmer: see the module docstring.
 PIPELINE: list[str] = []
 
@@ -145,13 +153,27 @@ def page_names(kb: KnowledgeBase, use_directory_urls: bool = True) -> dict[str, 
     return {url: values for url, values in names.items() if values}
 
 
+def compact_text(text: str) -> str:
+    """`text` of an index entry without the bytes our separator does not need.
+
+    U+200B next to punctuation, markup or Latin letters (a fifth of a Chinese index),
+    whitespace next to block tags, and runs of whitespace outside <pre>: the words the
+    browser cuts and what a search result shows stay the same.
+    """
+    parts = _PRE.split(_SPARE_ZWSP.sub("", text))
+    for i in range(0, len(parts), 2):  # even parts are outside <pre>
+        parts[i] = _BLOCK_SPACE.sub(r"\1", _SPACE_RUN.sub(" ", parts[i]))
+    return "".join(parts).strip(" ")
+
+
 def tune_index(data: dict[str, Any], names: dict[str, list[str]],
                segment: Callable[[str], str] = lambda s: s) -> dict[str, Any]:
     """Add each page's other names to Material's index (`data`, as read from search_index.json).
 
-    With our separator, drop the U+200B it does not need (a fifth of a Chinese index's bytes).
-    `segment` is the segmentation the rest of the index went through (jieba, words
-    joined by U+200B), so a name is split the way the browser will split the query.
+    With our separator, drop the bytes it does not need (`compact_text`), and write the
+    names, which no reader sees, split by plain spaces. `segment` is the segmentation
+    the rest of the index went through (jieba, words joined by U+200B), so a name is
+    split the way the browser will split the query.
     """
     config = data.setdefault("config", {})
     if names:
@@ -161,13 +183,14 @@ def tune_index(data: dict[str, Any], names: dict[str, list[str]],
         if compact:
             for key in ("title", "text"):
                 if isinstance(doc.get(key), str):
-                    doc[key] = _SPARE_ZWSP.sub("", doc[key])
+                    doc[key] = compact_text(doc[key])
         location = unquote(doc.get("location", ""))
         if "#" in location:
             continue
         values = names.get(location)
         if values:
-            doc[NAMES_FIELD] = segment(" · ".join(values))
+            doc[NAMES_FIELD] = (" ".join(segment(" ".join(values)).replace("\u200b", " ").split())
+                                if compact else segment(" · ".join(values)))
     return data
 
 
