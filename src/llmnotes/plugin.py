@@ -64,7 +64,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._files = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self._command = command
+        self._command = "dirty" if dirty else command  # a dirty build renders a few pages: no workers
         # Defining on_startup keeps this object alive across serve rebuilds: the cache survives.
         self._cache = {}
         # MkDocs keeps this object for every later config of the process too: reset, never inherit.
@@ -201,7 +201,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     def _start_workers(self, config, files) -> None:
         """A build on several cores: fork the Markdown workers (see parallel.py)."""
         self._workers, self._files = None, files
-        if not self.config.enabled or self._command == "serve" or self._renders is not None:
+        if not self.config.enabled or self._command in ("serve", "dirty") or self._renders is not None:
             return
         n, why_not = parallel.worker_count(self.config.workers, config)
         log.debug(f"building with {n} processes" + (f" ({why_not})" if why_not else ""))
