@@ -92,3 +92,35 @@ def test_resolver_never_leaves_the_vault():
     r = Resolver([Note(path="a.md", title="a", text="")])
     assert r.resolve_path("../../etc/passwd", "a.md") is None
     assert r.resolve_path("../a.md", "sub/x.md") == "a.md"
+
+
+def _spans(text: str) -> list[tuple[str, str, str | None]]:
+    note = Note(path="n.md", title="n", text=text, line_map=list(range(1, text.count("\n") + 2)))
+    return [(s.kind, text[s.start:s.end], s.tag or (s.link.target if s.link else s.url)) for s in scan_note(note).spans]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("![[pic.png]] and [[Note]]", [("image", "![[pic.png]]", "pic.png"), ("wikilink", "[[Note]]", "Note")]),
+    ("!![[pic.png|300]]", [("image", "![[pic.png|300]]", "pic.png")]),
+    ("[[A]]![[B]]", [("wikilink", "[[A]]", "A"), ("wikilink", "![[B]]", "B")]),  # an embedded note
+    ("![alt](img.png)![x](b.md)", [("image", "![alt](img.png)", "img.png"), ("image", "![x](b.md)", "b.md")]),
+    ("[x](y![z](w.md)) [n](n2.md)", [("mdlink", "[n](n2.md)", "n2.md")]),  # one link whose target has brackets
+    ("!\n[a](a.md)", [("mdlink", "[a](a.md)", "a.md")]),
+    ("#tag (#paren) （#全角） x#no #1 #2a\n#start", [("tag", "#tag", "tag"), ("tag", "#paren", "paren"),
+                                                   ("tag", "#全角", "全角"), ("tag", "#2a", "2a"),
+                                                   ("tag", "#start", "start")]),
+])
+def test_embeds_images_and_tags_are_told_apart(text, expected):
+    assert _spans(text) == expected
+
+
+def test_md_links_finds_what_mdlink_finds():
+    from llmnotes.wikilinks import MDLINK, md_links
+
+    texts = [p.read_text("utf-8", "replace") for p in Path(__file__).parent.joinpath("fixtures").rglob("*.md")]
+    texts += ["![a](b)", "!![a](b)", "[x](y![z](w))", "![a]](b)", "![[a]](b)", "[a](b)![c](d)", "!](x)[y](z)"]
+    for text in texts:
+        want = [(m.start(), m.end(), m.group(1), m.group(2), m.group(3), m.group(4)) for m in MDLINK.finditer(text)]
+        got = [(start, m.end(), "!" if image else "", m.group(1), m.group(2), m.group(3))
+               for start, image, m in md_links(text)]
+        assert got == want, text

@@ -64,6 +64,9 @@ _HINT = re.compile(rf"[aAhH](?:(?<=[aA])(?:[rR][xX]{_I}[vV]|[lL][pP][hH][aA][xX]
                    rf"|(?<=[hH])[uU][gG][gG]{_I}[nN][gG][fF][aA][cC][eE]\.[cC][oO]/[pP][aA][pP][eE][rR]{_S})")
 
 
+HINT_RE = _HINT  # what every form names: a line without a match holds no arXiv id
+
+
 def might_cite_arxiv(text: str) -> bool:
     """A cheap test before the real search: every form names arxiv (alphaxiv too) or huggingface papers."""
     return _HINT.search(text) is not None

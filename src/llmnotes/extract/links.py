@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..model import Link, Source
 from ..textutil import mask_code, shorten
-from ..wikilinks import MDLINK
+from ..wikilinks import md_links
 from . import masked, per_note
 
 if TYPE_CHECKING:
@@ -60,12 +60,12 @@ def find_links(text: str, masked: str | None = None) -> list[tuple[int, int, str
     masked = mask_code(text) if masked is None else masked
     found: list[tuple[int, int, str, str]] = []
     taken: list[tuple[int, int]] = []
-    for m in MDLINK.finditer(masked):
-        taken.append((m.start(), m.end()))
-        url = text[m.start(3):m.end(3)].strip("<>")
-        if m.group(1) or not url.lower().startswith(("http://", "https://")):
+    for start, image, m in md_links(masked):  # MDLINK's matches
+        taken.append((start, m.end()))
+        url = text[m.start(2):m.end(2)].strip("<>")
+        if image or not url.lower().startswith(("http://", "https://")):
             continue  # images and links to notes are not external links
-        found.append((m.start(), m.end(), url, " ".join(text[m.start(2):m.end(2)].split())))
+        found.append((start, m.end(), url, " ".join(text[m.start(1):m.end(1)].split())))
     for m in AUTOLINK.finditer(masked):
         if not _inside(m.start(), taken):
             taken.append((m.start(), m.end()))

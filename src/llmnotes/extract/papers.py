@@ -26,16 +26,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..arxiv import HINT_RE as _ARXIV_HINT
 from ..arxiv import MENTION_RE, arxiv_date, find_arxiv, might_cite_arxiv
 from ..dates import find_dates, leading_date, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Paper, Source
-from ..textutil import shorten
+from ..textutil import line_starts, shorten
 from . import masked, per_note
 
 if TYPE_CHECKING:
@@ -66,6 +68,7 @@ _PAPER_SECTION = re.compile(
     r"(?:^|\b)(?:papers?|references?|bibliography|reading list|citations?)(?:\b|$)|论文|参考文献|参考资料|文献",
     re.IGNORECASE,
 )
+_EMPHASIS = re.compile(r"(\*\*|__|~~)")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
 _SEP = " \t,，;；:：.。|/、-–—"
 _BARE_YEAR = re.compile(r"(?<!\d)(?<!\d[.\-/])(19[5-9]\d|20\d\d)(?!\d|[.\-/]\d)")
@@ -168,15 +171,24 @@ _MEMO = 16384
 @lru_cache(maxsize=_MEMO)
 def _strip_md(text: str) -> str:
     """Visible text of a line: Markdown links → their text, emphasis marks and hard breaks dropped."""
-    text = _MDLINK.sub(lambda m: m.group(1), _AUTOLINK.sub(lambda m: m.group(1), text))
-    text = re.sub(r"(\*\*|__|~~)", "", text)
+    # Each substitution only where its mark occurs (most lines have none).
+    if "<" in text:
+        text = _AUTOLINK.sub(lambda m: m.group(1), text)
+    if "](" in text:
+        text = _MDLINK.sub(lambda m: m.group(1), text)
+    if "**" in text or "__" in text or "~~" in text:
+        text = _EMPHASIS.sub("", text)
     return text.strip().rstrip("\\").strip()
 
 
 def _without_urls(text: str) -> str:
-    text = _AUTOLINK.sub(" ", text)
-    return _URL.sub(" ", _MDLINK.sub(lambda m: "" if _is_url_text(m.group(1), m.group(2)) else m.group(1),
-                                      text)).strip(_SEP + " ")
+    if "<" in text:
+        text = _AUTOLINK.sub(" ", text)
+    if "](" in text:
+        text = _MDLINK.sub(lambda m: "" if _is_url_text(m.group(1), m.group(2)) else m.group(1), text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    return text.strip(_SEP + " ")
 
 
 def _is_url_text(label: str, url: str) -> bool:
@@ -358,8 +370,17 @@ class _NoteReader:
         self.masked = masked(note)
         self.raw_lines = note.text.split("\n")
         self.outline = _outline(self.masked)
+        self.ids = self._line_ids()
         self.out: list[_Occurrence] = []
         self._papers_memo: dict[int, frozenset[str]] = {}
+
+    def _line_ids(self) -> list[tuple[str, ...]]:
+        """The arXiv ids of each outline node (its line): searched only on the lines that name arXiv."""
+        if not might_cite_arxiv(self.masked):
+            return [()] * len(self.outline)
+        starts = line_starts(self.masked)
+        hinted = {bisect_right(starts, m.start()) - 1 for m in _ARXIV_HINT.finditer(self.masked)}
+        return [_ids(node.content) if node.no in hinted else () for node in self.outline]
 
     def src(self, i: int) -> Source:
         return Source(self.note.path, self.note.source_line(self.outline[i].no))
@@ -369,8 +390,8 @@ class _NoteReader:
         self._paper_blocks()
         titles: dict[int, list[tuple[str, int]]] = {}  # title node → arXiv refs (id, line node)
         same_line: list[tuple[int, str]] = []
-        for i, node in enumerate(self.outline if might_cite_arxiv(self.masked) else ()):
-            for ident in _ids(node.content):
+        for i, node in enumerate(self.outline):
+            for ident in self.ids[i]:
                 if self._line_title(node.content):
                     same_line.append((i, ident))
                 else:
@@ -510,13 +531,13 @@ class _NoteReader:
             for c in outline[i].children:
                 node = outline[c]
                 # Whether a line is a field is asked only where it would add an id (ids are rare).
-                own = _ids(node.content)
-                below = [cc for cc in node.children if _ids(outline[cc].content)]
+                own = self.ids[c]
+                below = [cc for cc in node.children if self.ids[cc]]
                 if (own or below) and _is_field(node.content):
                     ids.update(own)
                     for cc in below:
                         if _is_field(outline[cc].content):
-                            ids.update(_ids(outline[cc].content))
+                            ids.update(self.ids[cc])
             hit = self._papers_memo[i] = frozenset(ids)
         return hit
 
@@ -526,11 +547,11 @@ class _NoteReader:
         outline = self.outline
         for c in outline[t].children:
             node = outline[c]
-            ids.update(_ids(node.content))
-            below = [cc for cc in node.children if _ids(outline[cc].content)]
+            ids.update(self.ids[c])
+            below = [cc for cc in node.children if self.ids[cc]]
             if below and _is_field(node.content):
                 for cc in below:
-                    ids.update(_ids(outline[cc].content))
+                    ids.update(self.ids[cc])
         return ids
 
     def _block(self, t: int, taken: set[int]) -> list[int]:
@@ -628,7 +649,7 @@ class _NoteReader:
                 in_section = False
             if not in_section and not _UPPER_START.match(node.content):
                 continue
-            if _ids(node.content):
+            if self.ids[i]:
                 continue
             if parent is not None and parent.item and not _without_urls(parent.content):
                 continue  # a description under a link, not a paper

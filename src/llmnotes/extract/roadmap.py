@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Note, RoadmapNode, Source
@@ -155,7 +156,7 @@ def is_tree_text(lines: list[str]) -> bool:
 # ---------------------------------------------------------------------- lists
 
 
-def parse_lists(lines: list[str], sources: list[Source],
+def parse_lists(lines: list[str], sources: Sequence[Source] | _Sources,
                 masked: list[str] | None = None) -> list[tuple[str, int, list[RoadmapNode]]]:
     """List blocks → (kind, first line, top-level nodes); kind "steps" for numbered lists.
 
@@ -220,7 +221,7 @@ def note_roadmap(note: Note, roadmap_note: bool, masked: str | None = None) -> l
     text = note.text
     masked = note.masked if masked is None else masked
     lines = text.split("\n")
-    src = [Source(note.path, note.source_line(i)) for i in range(len(lines))]
+    src = _Sources(note)
     headings = [(i, plain(h.group(2))) for i, line in enumerate(masked.split("\n"))
                 if (h := HEADING.match(line))]
     heading_lines = [i for i, _ in headings]
@@ -266,6 +267,16 @@ def note_roadmap(note: Note, roadmap_note: bool, masked: str | None = None) -> l
             nodes.append(_plan(header, rows, src[line], section(line)))
     nodes.sort(key=lambda n: (n.source.line, {"tree": 0, "plan": 1, "steps": 2}[n.kind]))
     return nodes
+
+
+class _Sources:
+    """`Source` of each text line of a note, made when asked (most lines are never a node)."""
+
+    def __init__(self, note: Note) -> None:
+        self.note = note
+
+    def __getitem__(self, i: int) -> Source:
+        return Source(self.note.path, self.note.source_line(i))
 
 
 def _list_title(mlines: list[str], first: int) -> str:
@@ -407,9 +418,10 @@ def collect(kb: KnowledgeBase) -> None:
         scan = kb.scans.get(note.path)
         return _note_nodes(note, scan.tags if scan else [])
 
+    kept = getattr(kb, "_memos", None) is not None  # nodes kept for the next build: resolve copies
     for note in kb.notes.values():
         roots = per_note(kb, "roadmap", note, nodes_of)
         if roots:
-            roadmap += _copy(roots)
+            roadmap += _copy(roots) if kept else roots
     _link_targets(kb, roadmap)
     kb.roadmap = roadmap
