@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NEW = r"(?P<new>(?P<yymm>\d{4})\.\d{4,5})(?:v\d+)?"
 _OLD = r"(?P<old>(?P<arch>[a-z]+(?:-[a-z]+)*)(?:\.[A-Za-z]{2})?/(?P<oyymm>\d{4})\d{3})(?:v\d+)?"
@@ -96,6 +97,7 @@ def arxiv_id(url_or_text: str) -> str | None:
     return refs[0].id if refs else None
 
 
+@lru_cache(maxsize=16384)  # asked for every citation of a paper, in every build
 def arxiv_date(ident: str) -> str | None:
     """The month an arXiv id encodes, "YYYY-MM": `2305.10250` → "2023-05", `hep-th/9901001` → "1999-01"."""
     m = re.fullmatch(_ID, ident)

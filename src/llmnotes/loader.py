@@ -63,8 +63,7 @@ def walk_vault(root: Path) -> tuple[list[str], list[str], list[Diagnostic]]:
         for d in sorted(dirnames):
             if d.startswith("."):
                 continue
-            full = Path(dirpath, d)
-            if full.is_symlink():
+            if os.path.islink(os.path.join(dirpath, d)):
                 diags.append(Diagnostic("info", posixpath.join(rel_dir, d), None,
                                         "symbolic link to a folder is not followed"))
                 continue
@@ -74,10 +73,9 @@ def walk_vault(root: Path) -> tuple[list[str], list[str], list[Diagnostic]]:
             if name.startswith("."):
                 continue
             rel = posixpath.join(rel_dir, name)
-            full = Path(dirpath, name)
-            if full.is_symlink():
+            if os.path.islink(os.path.join(dirpath, name)):  # os.path: a vault has thousands of files
                 try:
-                    target = full.resolve(strict=True)
+                    target = Path(dirpath, name).resolve(strict=True)
                 except (OSError, RuntimeError):
                     diags.append(Diagnostic("warning", rel, None, "broken or looping symbolic link; skipped"))
                     continue
@@ -373,10 +371,11 @@ def load_vault(root: Path, cache: dict[str, Any] | None = None) -> Vault:
     a file whose size and mtime are unchanged is not read again."""
     vault = Vault()
     note_paths, vault.assets, vault.diagnostics = walk_vault(root)
+    folder = str(root)
     for rel in note_paths:
-        full = root / rel
+        full = os.path.join(folder, rel)
         try:
-            st = full.stat()
+            st = os.stat(full)
         except OSError as exc:
             vault.diagnostics.append(Diagnostic("error", rel, None, f"cannot read: {exc.strerror}"))
             continue
@@ -386,7 +385,8 @@ def load_vault(root: Path, cache: dict[str, Any] | None = None) -> Vault:
             note, diags = hit[1], hit[2]
         else:
             try:
-                data = full.read_bytes()
+                with open(full, "rb") as fh:
+                    data = fh.read()
             except OSError as exc:
                 vault.diagnostics.append(Diagnostic("error", rel, None, f"cannot read: {exc.strerror}"))
                 data = b""

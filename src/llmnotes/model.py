@@ -161,11 +161,16 @@ class Paper:
     @property
     def date_mismatch(self) -> bool:
         """The stated date and the arXiv id's month differ by more than a month."""
-        if not (self.date and self.arxiv_date and self.date.precision != "year"):
-            return False
-        y1, m1 = int(self.date.start[:4]), int(self.date.start[5:7])
-        y2, m2 = int(self.arxiv_date[:4]), int(self.arxiv_date[5:7])
-        return abs((y1 * 12 + m1) - (y2 * 12 + m2)) > 1
+        return dates_differ(self.date, self.arxiv_date)
+
+
+def dates_differ(date: FuzzyDate | None, arxiv_month: str | None) -> bool:
+    """A stated date (month or day precision) more than a month away from an arXiv id's "YYYY-MM"."""
+    if not (date and arxiv_month and date.precision != "year"):
+        return False
+    y1, m1 = int(date.start[:4]), int(date.start[5:7])
+    y2, m2 = int(arxiv_month[:4]), int(arxiv_month[5:7])
+    return abs((y1 * 12 + m1) - (y2 * 12 + m2)) > 1
 
 
 @dataclass

@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote
 
 from .model import Note, Source, WikiLink
@@ -42,6 +43,7 @@ TRAILING_MARKS = "@#$%^&*~!！?？。，,.;；:：、…"
 CONTEXT_WINDOW = 1000
 
 
+@lru_cache(maxsize=65536)  # names are normalised again and again: titles, link targets, tags
 def norm(name: str) -> str:
     """Key under which names compare: NFKC (full-width → half-width), case-folded, spaces collapsed."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())

@@ -36,7 +36,7 @@ import yaml
 from ..arxiv import HINT_RE as _ARXIV_HINT
 from ..arxiv import MENTION_RE, arxiv_date, find_arxiv, might_cite_arxiv
 from ..dates import find_dates, leading_date, parse_date
-from ..model import Diagnostic, FuzzyDate, Note, Paper, Source
+from ..model import Diagnostic, FuzzyDate, Note, Paper, Source, dates_differ
 from ..textutil import line_starts, shorten
 from . import masked, per_note
 
@@ -756,8 +756,7 @@ def _merge(occurrences: list[_Occurrence], diags: list[Diagnostic]) -> list[Pape
         )
         merged.arxiv_date = arxiv_date(merged.arxiv) if merged.arxiv else None
         for o in occs:
-            probe = Paper(title=None, source=o.paper.source, date=o.paper.date, arxiv_date=merged.arxiv_date)
-            if probe.date_mismatch and o.paper.date:
+            if o.paper.date and dates_differ(o.paper.date, merged.arxiv_date):
                 diags.append(Diagnostic(
                     "warning", o.paper.source.note, o.date_line or o.paper.source.line,
                     f"paper '{merged.title or merged.arxiv}': stated date {o.paper.date.raw} differs from "
