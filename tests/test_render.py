@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import markdown
+import yaml
 from conftest import build_site
+from mkdocs.utils.meta import get_data
 
 from llmnotes.i18n import Labels
 from llmnotes.kb import KnowledgeBase
-from llmnotes.render import NoteRenderer
+from llmnotes.render import NoteRenderer, front_matter, page_title, yaml_string
 
 
 def render(tmp_path: Path, files: dict[str, str], which: str) -> str:
@@ -45,7 +47,31 @@ def test_labels_and_titles_from_notes_are_escaped(tmp_path: Path):
     out = to_html(md)
     assert "<script>" not in out and "&lt;script&gt;" in out
     b = render(tmp_path, {}, "b.md")
-    assert "title: '&lt;script&gt;alert(1)&lt;/script&gt;'" in b
+    assert get_data(b)[1]["title"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+# Titles YAML would misread if written plainly: indicators, comments, booleans, dates,
+# numbers, document markers, line breaks (all kinds), controls, quotes and escapes.
+AWKWARD = [
+    "plain 标题", "键: 值", "a #not-a-comment", "- item", "#tag", "? key", "! tag", "& anchor", "* alias",
+    "| block", "> folded", "% directive", "@at", "`tick`", "[flow", "{flow}", "yes", "No", "on", "null", "~",
+    "2024-01-01", "0x1F", "1e3", ".inf", "1:20", "---", "...", "--- x", "line\nbreak", "cr\rlf\r\n",
+    "tab\there", "nel\x85", "ls\u2028ps\u2029", "del\x7f", "nul\x00", "bom\ufeff", "\"quoted\"",
+    "it's", "back\\slash", "\\u0041 stays", "  padded  ", "", "emoji 😀", "non\ufffechar",
+]
+
+
+def test_front_matter_reads_back_any_title_and_description():
+    for text in AWKWARD:
+        doc, meta = get_data(front_matter(text, {"description": text}) + "body\n")
+        assert meta == {"title": page_title(text), "description": text}, text
+        assert doc == "body\n", text
+        assert yaml.safe_load(yaml_string(text)) == text, text
+
+
+def test_front_matter_values_other_than_strings_keep_their_type():
+    doc, meta = get_data(front_matter("t", {"search": {"exclude": True}, "hide": ["toc"]}) + "x")
+    assert meta == {"title": "t", "search": {"exclude": True}, "hide": ["toc"]} and doc == "x"
 
 
 def test_inline_and_fenced_code_come_out_as_written(tmp_path: Path):
