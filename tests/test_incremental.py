@@ -9,6 +9,10 @@ search index holds each page once, as a clean build would.
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -98,6 +102,107 @@ def test_new_link_reaches_the_target_and_new_note_reaches_every_navigation(servi
 
     build(_plain(notes, tmp_path / "clean"))
     assert _index(site) == _index(tmp_path / "clean")
+
+
+# ----------------------------------------------------------------------- served site == fresh build
+
+RICH = {
+    "alpha.md": "# 注意力笔记\n\n自注意力机制是核心。参见 [[beta]]。 #论文\n\n## 时间线\n\n"
+                "- 2017/6/12：Transformer 发布，参见 [[beta]]。\n",
+    "beta.md": "# 位置编码笔记\n\n旋转位置编码 RoPE。参见 [[Mamba]]。\n\n## 论文 Papers\n\n"
+               "- RoPE: RoFormer Enhanced Transformer\n  - 时间：2021-4-20，arXiv\n"
+               "  - 论文：https://arxiv.org/abs/2104.09864\n\n相关链接：https://zhuanlan.zhihu.com/p/359502624\n",
+    "gamma.md": "# 量化笔记\n\n低比特量化节省显存。[[注意力笔记]] #工程\n",
+}
+
+# Saves in a serve session, each one feeding a different cached page or entry.
+EDITS = [
+    ("body text only", "gamma.md", "# 量化笔记\n\n低比特量化节省显存，zebrafish [[注意力笔记]] #工程\n"),
+    ("dated event added", "gamma.md", ("# 量化笔记\n\n低比特量化节省显存。[[注意力笔记]] #工程\n\n## 时间线\n\n"
+                                       "- 2022/8/15：LLM.int8() 发布\n")),
+    ("tag of another note added", "beta.md", RICH["beta.md"] + "\n同属 #工程\n"),
+    ("new tag added", "beta.md", RICH["beta.md"] + "\n同属 #工程 #推理优化\n"),
+    ("tag removed", "alpha.md", RICH["alpha.md"].replace(" #论文", "")),
+    ("linked note retitled", "alpha.md", RICH["alpha.md"].replace(" #论文", "").replace("注意力笔记", "自注意力总结")),
+    ("paper added", "gamma.md", ("# 量化笔记\n\n低比特量化节省显存。\n\n## 论文 Papers\n\n"
+                                 "- QLoRA: Efficient Finetuning of Quantized LLMs\n  - 时间：2023-5-23，NeurIPS 2023\n"
+                                 "  - 论文：https://arxiv.org/abs/2305.14314\n")),
+    ("alias added", "beta.md", "---\naliases: [RotaryPE]\n---\n" + RICH["beta.md"] + "\n同属 #工程 #推理优化\n"),
+    ("alias jieba lacks added", "beta.md",
+     "---\naliases: [RotaryPE, 旋转位置编码]\n---\n" + RICH["beta.md"] + "\n同属 #工程 #推理优化\n"),
+    ("concept gets a note", "mamba.md", "# Mamba\n\n状态空间模型。 #论文\n"),
+]
+
+_CLEAN_BUILDS = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from llmnotes.cli import DEFAULT_CONFIG
+for notes, site in zip(sys.argv[1::2], sys.argv[2::2]):
+    config = load_config(str(DEFAULT_CONFIG), docs_dir=notes, site_dir=site, site_name="t")
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+"""
+
+
+def _clean_builds(pairs: list[tuple[Path, Path]]) -> None:
+    """Fresh builds in a fresh process: nothing kept from this process's serve session."""
+    args = [str(p) for pair in pairs for p in pair]
+    subprocess.run([sys.executable, "-c", _CLEAN_BUILDS, *args], check=True, capture_output=True)
+
+
+def _site(site: Path) -> dict[str, object]:
+    """Every file a reader can fetch; the search index as its config and its set of entries."""
+    out: dict[str, object] = {}
+    for f in sorted(site.rglob("*")):
+        rel = f.relative_to(site).as_posix()
+        if not f.is_file() or rel.endswith(".gz"):
+            continue
+        if rel == "search/search_index.json":
+            data = json.loads(f.read_text(encoding="utf-8"))
+            out[rel] = (data["config"], sorted(json.dumps(d, sort_keys=True, ensure_ascii=False) for d in data["docs"]))
+        elif rel == "sitemap.xml":
+            out[rel] = re.sub(r"<lastmod>[^<]*</lastmod>", "", f.read_text(encoding="utf-8"))
+        else:
+            out[rel] = f.read_bytes()
+    return out
+
+
+def test_served_site_equals_a_fresh_build_after_each_kind_of_edit(tmp_path):
+    notes, site = tmp_path / "notes", tmp_path / "site"
+    notes.mkdir()
+    for name, text in RICH.items():
+        (notes / name).write_text(text, encoding="utf-8")
+    first = _config(notes, site)
+    first.plugins.on_startup(command="serve", dirty=True)
+    try:
+        build(first, dirty=True)
+        snapshots = []
+        for n, (what, name, text) in enumerate(EDITS):
+            _edit(notes / name, text)
+            build(_config(notes, site), dirty=True)
+            shutil.copytree(notes, tmp_path / f"notes-{n}")
+            shutil.copytree(site, tmp_path / f"served-{n}")
+            snapshots.append((what, tmp_path / f"notes-{n}", tmp_path / f"served-{n}", tmp_path / f"clean-{n}"))
+    finally:
+        _plain(notes, site)
+    _clean_builds([(notes_n, clean) for _, notes_n, _, clean in snapshots])
+    for what, _, served, clean in snapshots:
+        expected, got = _site(clean), _site(served)
+        for rel, content in expected.items():
+            assert got.get(rel) == content, f"after '{what}': {rel} differs from a fresh build"
+    # The edits reached the pages they feed (so the comparison above compared something).
+    def served(step: int, page: str) -> str:
+        return (tmp_path / f"served-{step}" / page).read_text(encoding="utf-8")
+
+    assert "zebrafish" in served(0, "alpha/index.html")  # a backlink's sentence
+    assert "LLM.int8()" in served(1, "timeline/index.html")
+    assert "位置编码笔记" in served(2, "tags/工程/index.html")
+    assert "推理优化" in served(3, "tags/index.html")
+    assert "自注意力总结" in served(5, "timeline/index.html")
+    assert "2305.14314" in served(6, "papers.bib")
+    assert "RotaryPE" in served(7, "search/search_index.json")
+    assert "旋转位置编码" in served(8, "search/search_index.json")
 
 
 def test_collapse_chrome_keeps_content_and_preformatted_text():

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 # --------------------------------------------------------------------------- page bytes
@@ -158,23 +159,43 @@ class Incremental:
         self.rebuilt: set[str] = set()  # URLs of pages rendered in this build
         self.full = True
 
-    def mark(self, files: Any, extra_key: str = "") -> int:
-        """Decide, for each page, whether this build renders it. Returns how many it renders."""
+    def mark(self, files: Any, extra_key: str = "", new_words: Iterable[str] = ()) -> int:
+        """Decide, for each page, whether this build renders it. Returns how many it renders.
+
+        `new_words`: words the search segmenter learnt in this build. Material cuts a page's
+        text as it indexes it, so a page whose text holds one is indexed again.
+        """
         docs = [f for f in files if f.is_documentation_page()]
         nav = _digest(extra_key, *sorted(_nav_entry(f) for f in docs))
         self.full = nav != self._nav or not self._pages
         self._nav = nav
+        recut = set() if self.full else self._pages_holding(new_words)
         pages: dict[str, str] = {}
         self.rebuilt = set()
         for f in docs:
             sig = _page_signature(f)
             pages[f.src_uri] = sig
-            changed = self.full or self._pages.get(f.src_uri) != sig
+            url = "" if f.url in (".", "./") else f.url  # as the page's URL: the home page's file URL is "./"
+            changed = self.full or self._pages.get(f.src_uri) != sig or url in recut
             f.is_modified = (lambda changed=changed: changed)  # read by MkDocs in a dirty build
             if changed:
-                self.rebuilt.add(f.url)
+                self.rebuilt.add(url)
         self._pages = pages
         return len(self.rebuilt)
+
+    def _pages_holding(self, words: Iterable[str]) -> set[str]:
+        """URLs of the pages whose search entries of the last build hold one of `words`."""
+        words = sorted(set(words), key=len, reverse=True)
+        if not words:
+            return set()
+        pattern = re.compile("|".join(map(re.escape, words)))
+        found: set[str] = set()
+        for e in self._entries:
+            page = e.get("location", "").split("#")[0]
+            text = f"{e.get('title', '')}\n{e.get('text', '')}".replace("\u200b", "")  # as before Material cut it
+            if page not in found and pattern.search(text):
+                found.add(page)
+        return found
 
     def restore_titles(self, nav: Any) -> None:
         """Pages this build skips are never read: give the navigation their titles from last time."""

@@ -110,10 +110,12 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._add_assets(files, config)
         if self.config.exports:
             self._add_exports(files, config, kb)
+        jieba = id(segmenter.jieba_like())
+        known = set(_TAUGHT.get(jieba, ()))
         if self.config.search:
             self._teach_segmenter(kb)
-        if self._incremental is not None:
-            self._incremental.mark(files, extra_key=str(config.nav))
+        if self._incremental is not None:  # a page whose text holds a word jieba just learnt is cut anew
+            self._incremental.mark(files, extra_key=str(config.nav), new_words=_TAUGHT.get(jieba, set()) - known)
         if self.config.progress:
             self._progress = Progress(log.info)
             pages = sum(1 for f in files if f.is_documentation_page() and f.is_modified())
