@@ -60,6 +60,13 @@ def test_dictionary_holds_every_kind_of_name(kb):
     assert not any(re.search(r"[A-Za-z]", w) for w in words)  # jieba only ever sees Chinese
 
 
+def test_dictionary_keeps_the_generated_pages_titles_whole(kb):
+    # Their text left the index, so the title alone must rank them: a whole rare word does,
+    # where 学习 + 路线 matched every note that says 学习.
+    words = set(search.dictionary_words(kb))
+    assert {"学习路线", "时间线", "论文索引", "标签索引"} <= words
+
+
 def test_dictionary_takes_paper_titles(kb):
     import dataclasses
 

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from .i18n import LABELS
 from .urls import page_url
 
 if TYPE_CHECKING:
@@ -89,8 +90,18 @@ def arxiv_ids(text: str) -> list[str]:
     return list(dict.fromkeys(_ARXIV_ID.findall(text)))
 
 
+# Labels that title the generated pages (any language): a reader types them to reach the page.
+_PAGE_TITLES = ("home", "overview", "timeline", "papers", "roadmap", "links", "tags", "tag_index", "concepts")
+
+
 def kb_names(kb: KnowledgeBase) -> Iterable[str]:
-    """Every name a reader may type to reach a page: titles, aliases, file names, link targets, tags, papers."""
+    """Every name a reader may type to reach a page: titles, aliases, file names, link targets, tags, papers.
+
+    The generated pages' own titles too: kept whole, `学习路线` is a rare word that ranks
+    the roadmap first, where `学习` + `路线` matched every note that says 学习.
+    """
+    for labels in LABELS.values():
+        yield from (labels[key] for key in _PAGE_TITLES)
     for note in kb.notes.values():
         yield note.title
         yield note.stem
