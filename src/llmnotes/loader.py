@@ -301,7 +301,8 @@ def cap_indentation(text: str) -> tuple[str, int | None]:
 
     Returns the text and the 0-based index of the first line moved (None: nothing moved).
     """
-    if not _DEEP_INDENT.search(text):
+    # Only spaces or tabs can make such an indentation: look for the regex's match only then.
+    if ("\t" not in text and " " * (MAX_INDENT + 1) not in text) or not _DEEP_INDENT.search(text):
         return text, None
     lines = text.split("\n")
     masked = mask_code(text).split("\n")

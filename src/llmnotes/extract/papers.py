@@ -368,7 +368,6 @@ class _NoteReader:
     def __init__(self, note: Note) -> None:
         self.note = note
         self.masked = masked(note)
-        self.raw_lines = note.text.split("\n")
         self.outline = _outline(self.masked)
         self.ids = self._line_ids()
         self.out: list[_Occurrence] = []
@@ -427,17 +426,18 @@ class _NoteReader:
         if not _FENCE_HINT.search(self.note.text):
             return
         i = 0
-        n = len(self.raw_lines)
+        raw_lines = self.note.text.split("\n")
+        n = len(raw_lines)
         while i < n:
-            m = _FENCE.match(self.raw_lines[i])
+            m = _FENCE.match(raw_lines[i])
             if not m:
                 i += 1
                 continue
             fence, start = m.group(1), i
             i += 1
             body: list[str] = []
-            while i < n and not self.raw_lines[i].strip().startswith(fence):
-                body.append(self.raw_lines[i])
+            while i < n and not raw_lines[i].strip().startswith(fence):
+                body.append(raw_lines[i])
                 i += 1
             i += 1
             line = self.note.source_line(start)

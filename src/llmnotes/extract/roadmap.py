@@ -222,7 +222,8 @@ def note_roadmap(note: Note, roadmap_note: bool, masked: str | None = None) -> l
     masked = note.masked if masked is None else masked
     lines = text.split("\n")
     src = _Sources(note)
-    headings = [(i, plain(h.group(2))) for i, line in enumerate(masked.split("\n"))
+    mlines = masked.split("\n")
+    headings = [(i, plain(h.group(2))) for i, line in enumerate(mlines)
                 if (h := HEADING.match(line))]
     heading_lines = [i for i, _ in headings]
 
@@ -243,7 +244,6 @@ def note_roadmap(note: Note, roadmap_note: bool, masked: str | None = None) -> l
     if not roadmap_note:
         return []
     nodes = code_trees
-    mlines = masked.split("\n")
     # Tree text written outside code: runs of branch lines, rooted at the line above.
     i = 0
     while i < len(mlines):
