@@ -186,13 +186,13 @@ def test_roadmap_nodes_are_found_on_their_note_not_again_on_the_roadmap(tmp_path
     for word, note in (("对偶", "数学路线.md"), ("backpropagation", "course-plan.md")):  # tree nodes
         assert word in page_words(data, note)
         assert word not in page_words(data, "roadmap.md")
-    assert {"学习", "路线"} <= page_words(data, "roadmap.md")  # the page itself, by its title
+    assert "学习路线" in page_words(data, "roadmap.md")  # the page itself, by its title
     assert "对偶理论" in (site / "roadmap" / "index.html").read_text(encoding="utf-8")
 
 
 def test_generated_pages_keep_their_names_in_the_index(index):
     data = index["data"]
-    assert {"时间", "线"} <= page_words(data, "timeline.md")  # 时间线, as jieba cuts it
+    assert "时间线" in page_words(data, "timeline.md")
     assert "2017" in page_words(data, "timeline.md")  # the year headings
     assert "分布式训练" in page_words(data, "tags/分布式训练.md")
     assert "混合专家模型" in page_words(data, "concepts/混合专家模型.md")
