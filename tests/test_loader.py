@@ -95,3 +95,15 @@ def test_cache_skips_unchanged_files(tmp_path: Path):
     assert load_vault(tmp_path, cache).notes[0] is first
     (tmp_path / "a.md").write_text("# A changed, longer")
     assert load_vault(tmp_path, cache).notes[0].title == "A changed, longer"
+
+
+def test_cache_forgets_deleted_files(tmp_path: Path):
+    (tmp_path / "a.md").write_text("# A")
+    (tmp_path / "b.md").write_text("# B")
+    cache: dict = {}
+    load_vault(tmp_path, cache)
+    (tmp_path / "b.md").unlink()
+    assert [n.path for n in load_vault(tmp_path, cache).notes] == ["a.md"]
+    assert set(cache) == {"a.md"}
+    (tmp_path / "b.md").write_text("# B again")  # and a file that comes back is read again
+    assert [n.title for n in load_vault(tmp_path, cache).notes] == ["A", "B again"]

@@ -372,6 +372,10 @@ def load_vault(root: Path, cache: dict[str, Any] | None = None) -> Vault:
     a file whose size and mtime are unchanged is not read again."""
     vault = Vault()
     note_paths, vault.assets, vault.diagnostics = walk_vault(root)
+    if cache:  # forget files that are gone (a long serve session sees many come and go)
+        present = set(note_paths)
+        for rel in [rel for rel in cache if rel not in present]:
+            del cache[rel]
     folder = str(root)
     for rel in note_paths:
         full = os.path.join(folder, rel)

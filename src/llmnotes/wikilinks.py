@@ -43,10 +43,15 @@ TRAILING_MARKS = "@#$%^&*~!！?？。，,.;；:：、…"
 CONTEXT_WINDOW = 1000
 
 
-@lru_cache(maxsize=65536)  # names are normalised again and again: titles, link targets, tags
+def normalize(text: str) -> str:
+    """NFKC (full-width → half-width), case-folded, spaces collapsed: how names compare."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@lru_cache(maxsize=32768)  # names (titles, aliases, link targets) are compared again and again
 def norm(name: str) -> str:
-    """Key under which names compare: NFKC (full-width → half-width), case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """Key under which names compare (`normalize`, remembered: use `normalize` for one-off texts)."""
+    return normalize(name)
 
 
 @dataclass

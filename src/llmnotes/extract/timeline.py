@@ -51,7 +51,7 @@ import yaml
 from ..dates import find_dates, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Source, TimelineEvent
 from ..textutil import line_starts, sentence_around
-from ..wikilinks import MDLINK, SCHEME, WIKILINK, Scan, norm
+from ..wikilinks import MDLINK, SCHEME, WIKILINK, Scan, norm, normalize
 from . import per_note
 
 if TYPE_CHECKING:
@@ -646,7 +646,7 @@ def event_links(text: str) -> list[str]:
 
 
 def _key(ev: TimelineEvent) -> tuple[str, str | None, str]:
-    return ev.date.start, ev.date.end, norm(ev.text).rstrip("。.!！")
+    return ev.date.start, ev.date.end, normalize(ev.text).rstrip("。.!！")
 
 
 # An event as one note gives it, with what `collect` needs of it: its dedupe key and links.
