@@ -12,6 +12,10 @@ Three pieces, each keyed so that a hit is always what a fresh build would produc
 - `RenderCache`: Python-Markdown output per page, keyed by the page's final Markdown, its
   path, the set of files links can resolve to and the Markdown configuration. It lives on
   the plugin object, which MkDocs keeps across `serve` rebuilds.
+- `Memo`: what a rebuild would compute again from the same inputs (a note's page Markdown,
+  a generated page, an export, a search entry), under a key that digests every input the
+  computation reads (`digest`). The key is built by the code that reads the inputs
+  (render.py, pages/, exports.py), next to what it reads.
 - `Incremental`: in a dirty `serve` rebuild (`llmnotes serve`), only pages whose final
   Markdown changed are rendered and written; when the navigation changed (a page added,
   removed or retitled), every page is. MkDocs's own `--dirty` decides by file times,
@@ -25,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 # --------------------------------------------------------------------------- page bytes
@@ -65,12 +69,16 @@ def render_as_html(page: Any, body: str) -> None:
 
 
 
-def _digest(*parts: str) -> str:
+def digest(*parts: str) -> str:
+    """One short key for many strings (the separator keeps `("ab", "c")` apart from `("a", "bc")`)."""
     h = hashlib.blake2b(digest_size=20)
     for p in parts:
         h.update(p.encode("utf-8", errors="surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
+
+
+_digest = digest
 
 
 def files_signature(files: Any) -> str:
@@ -95,6 +103,8 @@ class RenderCache:
         self.limit = limit
         self.hits = 0
         self.misses = 0
+        # Lives as long as this object (one `serve` session): the page Markdown the plugin makes.
+        self.memo = Memo()
 
     def attach(self, page: Any, markdown: str, context: str) -> None:
         """Make `page.render` (called by MkDocs right after on_page_markdown) use the cache."""
@@ -117,6 +127,71 @@ class RenderCache:
                                 frozenset(page.present_anchor_ids or ()))
 
         page.render = render
+
+
+class Memo:
+    """Values kept from one build to the next, each under the digest of everything it was made from.
+
+    A hit is what computing again would give, as long as the key names every input: each
+    caller documents its key beside the code that reads the inputs. Values not used by
+    the last two builds are dropped, so a long `serve` session holds about one site's worth.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[Any, tuple[Any, int]] = {}
+        self._build = 0
+        self.hits = 0
+        self.misses = 0
+
+    def new_build(self) -> None:
+        """Call once at the start of each build."""
+        self._build += 1
+        stale = self._build - 2
+        if any(used < stale for _, used in self._store.values()):
+            self._store = {k: v for k, v in self._store.items() if v[1] >= stale}
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        hit = self._store.get(key)
+        if hit is not None:
+            self.hits += 1
+            value = hit[0]
+        else:
+            self.misses += 1
+            value = compute()
+        self._store[key] = (value, self._build)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+class Fingerprints:
+    """Digests of the parts of one knowledge base that pages read, each computed once per build.
+
+    `part("events")` digests `repr(kb.events)`: a dataclass's repr holds every field, nested
+    ones too, so two parts with the same digest hold the same values. `names()` is what a
+    page linking to notes may read of all of them: path, page, title and aliases of every
+    note (names resolve by them), every concept page, every tag's spelling.
+    """
+
+    def __init__(self, kb: Any) -> None:
+        self.kb = kb
+        self._done: dict[str, str] = {}
+
+    def part(self, name: str) -> str:
+        hit = self._done.get(name)
+        if hit is None:
+            hit = self._done[name] = digest(name, repr(getattr(self.kb, name)))
+        return hit
+
+    def names(self) -> str:
+        hit = self._done.get("\0names")
+        if hit is None:
+            kb = self.kb
+            notes = repr([(n.path, n.page_path, n.title, n.aliases) for n in kb.notes.values()])
+            concepts = repr([(key, c.name, c.slug) for key, c in kb.concepts.items()])
+            hit = self._done["\0names"] = digest(notes, concepts, repr(list(kb.tags)))
+        return hit
 
 
 # --------------------------------------------------------------------------- incremental serve

@@ -18,6 +18,7 @@ from .model import FuzzyDate, Paper
 from .urls import page_url
 
 if TYPE_CHECKING:
+    from .cache import Fingerprints
     from .kb import KnowledgeBase
 
 SCHEMA_VERSION = 1
@@ -41,6 +42,15 @@ def render(kb: KnowledgeBase, fmt: str, use_directory_urls: bool = True, compact
     if fmt == "csl":
         return json.dumps(to_csl(kb.papers), ensure_ascii=False, **layout) + "\n"
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def key(fingerprints: Fingerprints, fmt: str) -> list[str]:
+    """Digests of every part of the knowledge base `render(kb, fmt, ...)` reads (for cache.Memo)."""
+    fp = fingerprints
+    if fmt == "json":
+        return [fmt, fp.names(), *(fp.part(name) for name in
+                                   ("note_tags", "events", "papers", "links", "tables", "tags", "wikilinks"))]
+    return [fmt, fp.part("papers")]
 
 
 # --------------------------------------------------------------------------- JSON

@@ -30,8 +30,17 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 
 from . import exports, navcache, parallel, safewalk, search, segmenter
-from .cache import (Incremental, RenderCache, collapse_chrome, files_signature, markdown_signature,
-                    render_as_html)
+from .cache import (
+    Fingerprints,
+    Incremental,
+    Memo,
+    RenderCache,
+    collapse_chrome,
+    digest,
+    files_signature,
+    markdown_signature,
+    render_as_html,
+)
 from .config import LlmnotesConfig
 from .i18n import Labels
 from .kb import KnowledgeBase
@@ -105,11 +114,16 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self.kb = kb
         self._log_diagnostics(kb)
         labels = self._labels(config)
-        self._replace_notes(files, config, kb, labels)
-        self._add_generated_pages(files, config, kb, labels)
+        # In serve, Markdown whose inputs did not change since the last rebuild is reused (cache.Memo).
+        memo = self._renders.memo if self._renders is not None else None
+        if memo is not None:
+            memo.new_build()
+        fingerprints = Fingerprints(kb)
+        self._replace_notes(files, config, kb, labels, memo, fingerprints)
+        self._add_generated_pages(files, config, kb, labels, memo, fingerprints)
         self._add_assets(files, config)
         if self.config.exports:
-            self._add_exports(files, config, kb)
+            self._add_exports(files, config, kb, memo, fingerprints)
         jieba = id(segmenter.jieba_like())
         known = set(_TAUGHT.get(jieba, ()))
         if self.config.search:
@@ -282,9 +296,10 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             else:
                 log.debug(str(d))
 
-    def _replace_notes(self, files: Files, config, kb: KnowledgeBase, labels: Labels) -> None:
+    def _replace_notes(self, files: Files, config, kb: KnowledgeBase, labels: Labels, memo: Memo | None,
+                       fingerprints: Fingerprints) -> None:
         """Every note becomes a generated page from its rendered Markdown; .txt notes become pages."""
-        renderer = NoteRenderer(kb, labels, config.use_directory_urls)
+        renderer = NoteRenderer(kb, labels, config.use_directory_urls, memo=memo, fingerprints=fingerprints)
         for note in kb.notes.values():
             for src in {note.path, note.page_path}:
                 old = files.get_file_from_path(src)
@@ -301,14 +316,16 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             if found_in_docs and file.src_uri not in known:
                 files.remove(file)
 
-    def _add_generated_pages(self, files: Files, config, kb: KnowledgeBase, labels: Labels) -> None:
+    def _add_generated_pages(self, files: Files, config, kb: KnowledgeBase, labels: Labels, memo: Memo | None,
+                             fingerprints: Fingerprints) -> None:
         options = {name: self.config[name] for name in
                    ("home", "tags", "concepts", "timeline", "papers", "roadmap", "links", "exports")}
         options["site_name"] = config.site_name
         custom = config.theme.custom_dir
         ctx = PageContext(kb, labels, config.use_directory_urls,
                           template_dirs=[Path(custom)] if custom else [],
-                          options=options, taken={n.page_path for n in kb.notes.values()})
+                          options=options, taken={n.page_path for n in kb.notes.values()},
+                          memo=memo, fingerprints=fingerprints)
         self._generated = set()
         for page in generate_pages(ctx):
             self._generated.add(page.path)
@@ -323,13 +340,20 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             if files.get_file_from_path(src) is None:
                 files.append(File.generated(config, src, abs_src_path=str(asset)))
 
-    def _add_exports(self, files: Files, config, kb: KnowledgeBase) -> None:
+    def _add_exports(self, files: Files, config, kb: KnowledgeBase, memo: Memo | None,
+                     fingerprints: Fingerprints) -> None:
         """entries.json, papers.bib and papers.csl.json at the site root (the papers page links them)."""
         for fmt, name in exports.SITE_FILES.items():
             old = files.get_file_from_path(name)
             if old is not None:
                 files.remove(old)
-            content = exports.render(kb, fmt, config.use_directory_urls, compact=True)
+            def make(fmt: str = fmt) -> str:
+                return exports.render(kb, fmt, config.use_directory_urls, compact=True)
+            if memo is None:
+                content = make()
+            else:
+                key = digest(str(config.use_directory_urls), *exports.key(fingerprints, fmt))
+                content = memo.get(("export", key), make)
             files.append(File.generated(config, name, content=content))
 
 

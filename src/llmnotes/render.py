@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from .cache import Fingerprints, Memo, digest
 from .i18n import Labels
 from .model import Note
 from .textutil import plain_inline
@@ -69,12 +70,20 @@ def front_matter(title: str, extra: dict | None = None) -> str:
 
 
 class NoteRenderer:
-    """Renders every note page of one knowledge base for one site configuration."""
+    """Renders every note page of one knowledge base for one site configuration.
 
-    def __init__(self, kb: KnowledgeBase, labels: Labels, use_directory_urls: bool = True):
+    With a `memo` (cache.py; `serve` keeps one across rebuilds), a note whose inputs are
+    all unchanged (`key`) gets the Markdown rendered last time.
+    """
+
+    def __init__(self, kb: KnowledgeBase, labels: Labels, use_directory_urls: bool = True,
+                 memo: Memo | None = None, fingerprints: Fingerprints | None = None):
         self.kb = kb
         self.labels = labels
         self.use_directory_urls = use_directory_urls
+        self.memo = memo
+        self.fingerprints = fingerprints or Fingerprints(kb)
+        self._context: str | None = None
 
     def url(self, page_path: str) -> str:
         return page_url(page_path, self.use_directory_urls)
@@ -86,6 +95,25 @@ class NoteRenderer:
     # -------------------------------------------------------------- body
 
     def render(self, note: Note) -> str:
+        if self.memo is None:
+            return self._render(note)
+        return self.memo.get(("note", self.key(note)), lambda: self._render(note))
+
+    def key(self, note: Note) -> str:
+        """A digest of everything `_render` reads for `note`: its text, title and description,
+        what each link and image in it resolved to, its tags, the notes linking to it with
+        their sentences, and the titles and pages of all notes (`Fingerprints.names`)."""
+        if self._context is None:
+            self._context = digest(repr(sorted(self.labels.items())), str(self.use_directory_urls),
+                                   self.fingerprints.names())
+        spans = [(s.kind, s.start, s.end, s.tag, s.url, s.width, s.alt)
+                 + ((s.link.target, s.link.anchor, s.link.label, s.link.resolved) if s.link else ())
+                 for s in self.kb.scans[note.path].spans]
+        backlinks = [(link.source.note, link.sentence) for link in self.kb.backlinks.get(note.path, [])]
+        return digest(self._context, note.path, note.page_path, note.title, repr(self._extra(note)), note.text,
+                      repr(spans), repr(self.kb.note_tags.get(note.path, [])), repr(backlinks))
+
+    def _render(self, note: Note) -> str:
         scan = self.kb.scans[note.path]
         out: list[str] = []
         pos = 0
@@ -95,10 +123,12 @@ class NoteRenderer:
             pos = span.end
         out.append(note.text[pos:])
         body = "".join(out).rstrip("\n")
-        extra: dict = {}
-        if note.meta.get("description"):
-            extra["description"] = str(note.meta["description"])
-        return front_matter(note.title, extra) + body + "\n\n" + self._tags(note) + self._backlinks(note)
+        return front_matter(note.title, self._extra(note)) + body + "\n\n" + self._tags(note) + self._backlinks(note)
+
+    @staticmethod
+    def _extra(note: Note) -> dict[str, str]:
+        """Front matter beyond the title."""
+        return {"description": str(note.meta["description"])} if note.meta.get("description") else {}
 
     def _span(self, note: Note, span: Span) -> str:
         original = note.text[span.start:span.end]

@@ -5,10 +5,18 @@ template lives in `templates/` under the same name, where a site's `custom_dir`
 can override it. A page's body is HTML rendered with autoescaping on (text from
 notes is always data), wrapped in one `<div markdown="0">`: the plugin publishes it
 as it is, without a pass through Python-Markdown.
+
+An emitter may also define `key(ctx) -> list[str]`: digests of every part of the
+knowledge base its pages and templates read (`ctx.fingerprints`). In `serve`, when
+those, the labels, options, URLs style and template files are all unchanged, its pages
+from the last rebuild are reused (`ctx.memo`): a timeline is not rendered again for an
+edit that changed no event. A template reading a new part of `kb` must be matched by
+its emitter's `key`.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -16,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from ..cache import Fingerprints, Memo, digest
 from ..i18n import Labels
 from ..render import front_matter
 from ..urls import page_url, relative_url
@@ -55,9 +64,33 @@ class PageContext:
     template_dirs: list[Path] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)  # page paths of notes: a note wins over a generated page
+    memo: Memo | None = None  # generated pages kept across serve rebuilds (see the module docstring)
+    fingerprints: Fingerprints | None = None
 
     def __post_init__(self) -> None:
-        self.env = _environment(tuple(str(d) for d in [*self.template_dirs, templates_dir()]))
+        self.dirs = tuple(str(d) for d in [*self.template_dirs, templates_dir()])
+        self.env = _environment(self.dirs)
+        if self.fingerprints is None:
+            self.fingerprints = Fingerprints(self.kb)
+
+    def settings_key(self) -> str:
+        """What every emitter reads besides the knowledge base: labels, options, URL style, the
+        note pages, and the template files (by name, size and time, as Jinja reloads them)."""
+        templates = []
+        for d in self.dirs:
+            for folder, subdirs, names in os.walk(d):
+                subdirs.sort()
+                for name in sorted(names):
+                    path = os.path.join(folder, name)
+                    try:
+                        st = os.stat(path)
+                    except OSError:
+                        continue
+                    templates.append((os.path.relpath(path, d), st.st_size, st.st_mtime_ns))
+            templates.append(("\0", d))
+        return digest(repr(sorted(self.labels.items())), self.labels.language, str(self.use_directory_urls),
+                      repr(sorted(self.options.items(), key=lambda kv: kv[0])), repr(sorted(self.taken)),
+                      repr(templates))
 
     def url(self, page_path: str) -> str:
         return page_url(page_path, self.use_directory_urls)
@@ -98,10 +131,17 @@ def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
 
 def generate_pages(ctx: PageContext) -> list[GeneratedPage]:
     pages: list[GeneratedPage] = []
+    settings = ctx.settings_key() if ctx.memo is not None else ""
     for name in EMITTERS:
         if ctx.options.get(name, True) is False:
             continue
-        for page in import_module(f"{__name__}.{name}").build(ctx):
+        emitter = import_module(f"{__name__}.{name}")
+        if ctx.memo is not None and hasattr(emitter, "key"):
+            key = digest(name, settings, *emitter.key(ctx))
+            emitted = ctx.memo.get(("page", key), lambda emitter=emitter: emitter.build(ctx))
+        else:
+            emitted = emitter.build(ctx)
+        for page in emitted:
             if page.path in ctx.taken:
                 continue
             pages.append(page)

@@ -5,6 +5,11 @@ from __future__ import annotations
 from . import GeneratedPage, PageContext
 
 
+def key(ctx: PageContext) -> list[str]:
+    """What `build` and concept.html read: each concept with its mentions, note titles and pages."""
+    return [ctx.fingerprints.names(), ctx.fingerprints.part("concepts")]
+
+
 def build(ctx: PageContext) -> list[GeneratedPage]:
     pages = []
     for concept in ctx.kb.concepts.values():

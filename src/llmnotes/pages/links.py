@@ -56,6 +56,11 @@ def group_links(ctx: PageContext) -> list[SiteGroup]:
     return [SiteGroup(labels.get(s, s), "site-" + name_slug(s), sites[s]) for s in order]
 
 
+def key(ctx: PageContext) -> list[str]:
+    """What `group_links`, `build` and links.html read: the links, note titles and pages."""
+    return [ctx.fingerprints.names(), ctx.fingerprints.part("links")]
+
+
 def build(ctx: PageContext) -> list[GeneratedPage]:
     if not ctx.kb.links:
         return []

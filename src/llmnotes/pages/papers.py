@@ -37,6 +37,11 @@ def _row(ctx: PageContext, p: Paper, key: str) -> dict[str, Any]:
             "line": p.source.line, "source_note": p.source.note}
 
 
+def key(ctx: PageContext) -> list[str]:
+    """What `build` and papers.html read: the papers, the tags of their notes, note titles and pages."""
+    return [ctx.fingerprints.names(), ctx.fingerprints.part("papers"), ctx.fingerprints.part("note_tags")]
+
+
 def build(ctx: PageContext) -> list[GeneratedPage]:
     kb, L = ctx.kb, ctx.labels
     keys = bib_keys(kb.papers)

@@ -84,6 +84,12 @@ class _Links:
         return self.name(posixpath.splitext(posixpath.basename(path))[0], from_note)
 
 
+def key(ctx: PageContext) -> list[str]:
+    """What `build` and roadmap.html read: the roadmap nodes; note titles, names and pages,
+    concept pages (`Fingerprints.names`)."""
+    return [ctx.fingerprints.names(), ctx.fingerprints.part("roadmap")]
+
+
 def build(ctx: PageContext) -> list[GeneratedPage]:
     kb = ctx.kb
     if not kb.roadmap:

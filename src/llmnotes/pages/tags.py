@@ -5,6 +5,11 @@ from __future__ import annotations
 from . import GeneratedPage, PageContext
 
 
+def key(ctx: PageContext) -> list[str]:
+    """What `build`, tags.html and tag.html read: every tag with its notes, note titles and pages."""
+    return [ctx.fingerprints.names(), ctx.fingerprints.part("tags")]
+
+
 def build(ctx: PageContext) -> list[GeneratedPage]:
     kb, L = ctx.kb, ctx.labels
     if not kb.tags:

@@ -146,6 +146,12 @@ def date_label(ev: TimelineEvent, present: str) -> str:
     return f"{d.start} – {present if d.end == 'present' else d.end}"
 
 
+def key(ctx: PageContext) -> list[str]:
+    """What `build` and timeline.html read: the events; note titles, names and pages (event
+    sources, links in event text), concept pages and tag names (`Fingerprints.names`)."""
+    return [ctx.fingerprints.names(), ctx.fingerprints.part("events")]
+
+
 def build(ctx: PageContext) -> list[GeneratedPage]:
     kb, L = ctx.kb, ctx.labels
     render = InlineRenderer(ctx, PAGE)
