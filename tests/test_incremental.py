@@ -8,6 +8,7 @@ search index holds each page once, as a clean build would.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -20,7 +21,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from llmnotes.cache import collapse_chrome
+from llmnotes import search
+from llmnotes.cache import Memo, collapse_chrome, tuned_index
 from llmnotes.cli import DEFAULT_CONFIG
 
 
@@ -203,6 +205,29 @@ def test_served_site_equals_a_fresh_build_after_each_kind_of_edit(tmp_path):
     assert "2305.14314" in served(6, "papers.bib")
     assert "RotaryPE" in served(7, "search/search_index.json")
     assert "旋转位置编码" in served(8, "search/search_index.json")
+
+
+def test_tuned_index_is_the_full_tuning_made_entry_by_entry():
+    """Serve tunes only entries it has not seen; the bytes are those of tuning the whole index."""
+    def index(text: str, names: dict[str, list[str]]) -> tuple[dict, dict]:
+        docs = [{"location": "", "title": "首页", "text": "知识\u200b索引 \u200b，"},
+                {"location": "a/", "title": "注意力\u200b机制", "text": f"<p>{text}</p>  <p>b</p>"},
+                {"location": "a/#s", "title": "小节", "text": "x"},
+                {"location": "%E4%B8%AD/", "title": "中", "text": "中文", "tags": ["t"]}]
+        return {"config": {"separator": search.SEPARATOR, "lang": ["zh"]}, "docs": docs}, names
+
+    def full(data: dict, names: dict) -> bytes:
+        return search.dump_index(search.tune_index(copy.deepcopy(data), names))
+
+    memo = Memo()
+    for text, names in [("一\u200b二", {"a/": ["别名"]}), ("一\u200b二", {"a/": ["别名"], "中/": ["zh"]}),
+                        ("三", {"a/": ["别名", "RoPE"]}), ("三", {})]:
+        memo.new_build()
+        data, names = index(text, names)
+        before = copy.deepcopy(data)
+        assert tuned_index(memo, data, names, search.tune_index, search.dump_index) == full(data, names)
+        assert data["docs"] == before["docs"]  # the caller keeps the entries: never tuned in place
+    assert memo.hits > 0
 
 
 def test_collapse_chrome_keeps_content_and_preformatted_text():

@@ -26,11 +26,13 @@ Three pieces, each keyed so that a hit is always what a fresh build would produc
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import unquote
 
 # --------------------------------------------------------------------------- page bytes
 
@@ -282,15 +284,50 @@ class Incremental:
         if page.title is not None:
             self._titles[page.file.src_uri] = page.title
 
-    def merge_search(self, search_plugin: Any, index_path: Any) -> None:
-        """Write the index as last build's entries of the skipped pages + this build's entries.
+    def merge_search(self, search_plugin: Any, index_path: Any, write: bool = True) -> list[dict[str, Any]]:
+        """The whole index: last build's entries of the skipped pages + this build's entries.
 
         Runs after Material has written the entries of this build's pages only (the plugin
-        clears Material's own merge, which keeps one page's stale entries).
+        clears Material's own merge, which keeps one page's stale entries). Writes them as
+        Material would unless `write` is false (the caller rewrites the index anyway).
         """
         index = search_plugin.search_index
         if not self.full:
             keep = [e for e in self._entries if e.get("location", "").split("#")[0] not in self.rebuilt]
             index.entries = keep + index.entries
-            index_path.write_bytes(index.generate_search_index(None).encode("utf-8"))
+            if write:
+                index_path.write_bytes(index.generate_search_index(None).encode("utf-8"))
         self._entries = list(index.entries)
+        return self._entries
+
+
+def tuned_index(memo: Memo, data: dict[str, Any], names: dict[str, list[str]],
+                tune: Callable[[dict[str, Any], dict[str, list[str]]], dict[str, Any]],
+                dump: Callable[[Any], bytes], context: str = "") -> bytes:
+    """`dump(tune(data, names))`, made one index entry at a time, each kept from the last
+    rebuild while the entry, its page's names, the index config and `context` (anything
+    else `tune` depends on, e.g. the segmenter's dictionary) are the same.
+
+    `tune` and `dump` are search.tune_index and search.dump_index; this holds as long as
+    `tune` treats each entry on its own (reads only it, the config and the names under its
+    page URL) and `dump` writes a list the way JSON does. Anything unexpected: one full pass.
+    """
+    config = data.get("config", {})
+    settings = repr(config) + context  # the config before `tune` adds its fields to it
+    parts: list[bytes] = []
+    for doc in data.get("docs", []):
+        location = doc.get("location", "")
+        page = location.split("#")[0]
+        own = {k: names[k] for k in {location, unquote(location), page, unquote(page)} if k in names}
+        key = ("search", settings, tuple((k, type(v).__name__, v if isinstance(v, str) else repr(v))
+                                         for k, v in doc.items()), repr(sorted(own.items())))
+
+        def make(doc: dict[str, Any] = doc, own: dict[str, list[str]] = own) -> bytes:
+            one = tune({"config": copy.deepcopy(config), "docs": [dict(doc)]}, own)
+            return dump(one["docs"][0])
+
+        parts.append(memo.get(key, make))
+    head = dump(tune({"config": config, "docs": []}, names))
+    if not head.endswith(b'"docs":[]}'):  # entries are never tuned in place: the caller keeps them
+        return dump(tune({"config": config, "docs": [dict(d) for d in data.get("docs", [])]}, names))
+    return head[:-2] + b",".join(parts) + b"]}"

@@ -40,6 +40,7 @@ from .cache import (
     files_signature,
     markdown_signature,
     render_as_html,
+    tuned_index,
 )
 from .config import LlmnotesConfig
 from .i18n import Labels
@@ -203,14 +204,16 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if not self.config.enabled:
             return
         index = Path(config.site_dir) / "search" / "search_index.json"
+        rewrite = bool(self.config.search) and self.kb is not None
+        entries = None  # in a dirty serve rebuild: the whole index, of which Material wrote this build's part
         if self._incremental is not None and _search_plugin(config) is not None and index.is_file():
-            self._incremental.merge_search(_search_plugin(config), index)
+            entries = self._incremental.merge_search(_search_plugin(config), index, write=not rewrite)
         if self._progress is not None:
             self._progress.done()
             self._progress = None
-        if not self.config.search or self.kb is None:
+        if not rewrite:
             return
-        self._rewrite_search_index(config)
+        self._rewrite_search_index(config, entries)
 
     on_post_build = CombinedEvent(_collect_workers, _finish_site)
 
@@ -265,19 +268,31 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                 jieba.add_word(word)
                 taught.add(word)
 
-    def _rewrite_search_index(self, config) -> None:
-        """Each page's aliases, file name and papers go in a hidden field; the file is written as UTF-8."""
+    def _rewrite_search_index(self, config, entries: list[dict[str, Any]] | None = None) -> None:
+        """Each page's aliases, file name and papers go in a hidden field; the file is written as UTF-8.
+
+        `entries`: the index's entries when Material's file holds only this build's (serve).
+        """
         path = Path(config.site_dir) / "search" / "search_index.json"
         if not path.is_file():
             return
         data = json.loads(path.read_text(encoding="utf-8"))
+        if entries is not None:
+            data["docs"] = entries
         jieba = segmenter.jieba_like()  # None: Material indexes Chinese unsegmented then; so do we
 
         def segment(text: str) -> str:
             return search.segment_han(text, jieba.cut) if jieba else text
 
+        def tune(data: dict[str, Any], names: dict[str, list[str]]) -> dict[str, Any]:
+            return search.tune_index(data, names, segment)
+
         names = search.page_names(self.kb, config.use_directory_urls)
-        path.write_bytes(search.dump_index(search.tune_index(data, names, segment)))
+        if self._renders is None:
+            path.write_bytes(search.dump_index(tune(data, names)))
+        else:  # serve: entries tuned in an earlier rebuild are reused (cache.py), until jieba learns a word
+            words = f"{id(jieba)}:{len(_TAUGHT.get(id(jieba), ()))}"
+            path.write_bytes(tuned_index(self._renders.memo, data, names, tune, search.dump_index, words))
 
     def _configure_fonts(self, config) -> None:
         """Material's default Roboto comes from Google Fonts: blocked for many readers. Use system fonts."""
