@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .textutil import mask_code
+from .textutil import line_starts, mask_code
 
 Level = Literal["error", "warning", "info"]
 
@@ -79,6 +79,15 @@ class Note:
         hit = self.__dict__.get("_masked")
         if hit is None or hit[0] is not self.text:
             hit = self.__dict__["_masked"] = (self.text, mask_code(self.text))
+        return hit[1]
+
+    @property
+    def line_starts(self) -> list[int]:
+        """Offset at which each line of `text` starts (of `masked` too: masking keeps offsets).
+        Computed once per text, like `masked`; read it, never change it."""
+        hit = self.__dict__.get("_line_starts")
+        if hit is None or hit[0] is not self.text:
+            hit = self.__dict__["_line_starts"] = (self.text, line_starts(self.text))
         return hit[1]
 
     def source_line(self, text_line: int) -> int:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from .model import Note, Source, WikiLink
-from .textutil import line_starts, sentence_around
+from .textutil import sentence_around
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 # WIKILINK without its optional `!`: a pattern that starts with a literal is searched for
@@ -112,7 +112,7 @@ def scan_note(note: Note) -> Scan:
     """Find links, images and tags outside code, with their source line and sentence."""
     text = note.text
     masked = note.masked
-    starts = line_starts(text)
+    starts = note.line_starts
     scan = Scan()
     taken = _Claimed()
 

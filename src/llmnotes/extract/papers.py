@@ -37,7 +37,7 @@ from ..arxiv import HINT_RE as _ARXIV_HINT
 from ..arxiv import MENTION_RE, arxiv_date, find_arxiv, might_cite_arxiv
 from ..dates import find_dates, leading_date, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Paper, Source, dates_differ
-from ..textutil import line_starts, shorten
+from ..textutil import shorten
 from . import masked, per_note
 
 if TYPE_CHECKING:
@@ -377,7 +377,7 @@ class _NoteReader:
         """The arXiv ids of each outline node (its line): searched only on the lines that name arXiv."""
         if not might_cite_arxiv(self.masked):
             return [()] * len(self.outline)
-        starts = line_starts(self.masked)
+        starts = self.note.line_starts
         hinted = {bisect_right(starts, m.start()) - 1 for m in _ARXIV_HINT.finditer(self.masked)}
         return [_ids(node.content) if node.no in hinted else () for node in self.outline]
 

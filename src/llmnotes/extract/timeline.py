@@ -50,7 +50,7 @@ import yaml
 
 from ..dates import find_dates, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Source, TimelineEvent
-from ..textutil import line_starts, sentence_around
+from ..textutil import sentence_around
 from ..wikilinks import MDLINK, SCHEME, WIKILINK, Scan, norm, normalize
 from . import per_note
 
@@ -500,7 +500,7 @@ def _blocks(note: Note, diags: list[Diagnostic]) -> list[TimelineEvent]:
     if "timeline" not in note.text:
         return []
     events: list[TimelineEvent] = []
-    starts = line_starts(note.text)
+    starts = note.line_starts
     lines = note.text.split("\n")
     for m in _FENCE.finditer(note.text):
         fence = m.group(1)
@@ -607,7 +607,7 @@ def _line_tags(note: Note, scan: Scan | None) -> dict[int, list[str]]:
     """Inline tags per text line of the note, as written (`collect` gives them their canonical spelling)."""
     if scan is None or not scan.tags:
         return {}
-    starts = line_starts(note.text)
+    starts = note.line_starts
     out: dict[int, list[str]] = {}
     for span in scan.spans:
         if span.kind == "tag" and span.tag:
