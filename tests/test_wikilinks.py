@@ -124,3 +124,17 @@ def test_md_links_finds_what_mdlink_finds():
         got = [(start, m.end(), "!" if image else "", m.group(1), m.group(2), m.group(3))
                for start, image, m in md_links(text)]
         assert got == want, text
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("First one. Second [[x]] here. Third.", "Second [[x]] here."),
+    ("第一句。第二句[[x]]在这里！第三句", "第二句[[x]]在这里！"),
+    ("v3.14 is [[x]]. Next", "v3.14 is [[x]]."),  # a dot inside a number ends nothing
+    ("Why? Because [[x]];then more", "Because [[x]];"),
+    ("- A list item with [[x]]", "A list item with [[x]]"),
+])
+def test_the_sentence_around_a_link(line, expected):
+    from llmnotes.textutil import sentence_around
+
+    start = line.index("[[x]]")
+    assert sentence_around(line, start, start + 5) == expected
