@@ -89,6 +89,30 @@ def test_a_backlink_quote_finds_the_note_that_wrote_it_only(box):
     assert page_url("torchrun.md") not in results
 
 
+# Width of a result's text as shown, and with every word break taken out.
+_WIDTHS_JS = """(el) => {
+  const shown = document.createElement("span");
+  shown.style.whiteSpace = "nowrap";
+  shown.textContent = el.textContent;
+  const bare = shown.cloneNode();
+  bare.textContent = el.textContent.replace(/[\\u034f\\u200b]/g, "");
+  document.body.append(shown, bare);
+  const widths = [shown.getBoundingClientRect().width, bare.getBoundingClientRect().width];
+  shown.remove(); bare.remove();
+  return widths;
+}"""
+
+
+def test_a_result_shows_chinese_without_gaps_between_words(box):
+    box.search("取代")  # torchrun: "…自带的分布式启动器，取代了旧的 launch 脚本。"
+    teaser = box.page.locator(".md-search-result__article p").filter(has_text="启动器").first
+    text = teaser.text_content() or ""
+    assert "分布式" in text.replace("\u034f", "") and "\u034f" in text  # the index's word breaks are there
+    shown, bare = teaser.evaluate(_WIDTHS_JS)
+    assert shown == bare  # and take no room
+    assert "取代" in teaser.locator("mark").all_inner_texts()
+
+
 def test_a_query_for_nothing_finds_nothing(box):
     assert box.search("鲸鱼喷泉") == []
 

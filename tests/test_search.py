@@ -237,7 +237,7 @@ def test_whitespace_a_result_never_shows_goes():
             "<pre><code>def f():\n    return  1\n</code></pre> <p>用 <code>torchrun</code> 启动\u3000\u3000缩进\xa0\xa0空格</p>")
     data = {"config": {"separator": search.SEPARATOR}, "docs": [{"location": "a/", "title": " 标题 ", "text": text}]}
     doc = search.tune_index(data, {})["docs"][0]
-    assert doc["text"] == ("<p>训练 training 在\u200b蒸馏</p><ul><li>一</li><li><p>二</p></li></ul>"
+    assert doc["text"] == ("<p>训练 training 在\u034f蒸馏</p><ul><li>一</li><li><p>二</p></li></ul>"
                            "<pre><code>def f():\n    return  1\n</code></pre>"
                            "<p>用 <code>torchrun</code> 启动\u3000\u3000缩进\xa0\xa0空格</p>")
     assert terms(doc["text"]) == [t for t in terms(text) if t.strip()]
@@ -256,5 +256,6 @@ def test_spare_zero_width_spaces_go_and_the_words_stay():
     data = {"config": {"separator": search.SEPARATOR}, "docs": [{"location": "a/", "title": "", "text": text}]}
     compact = search.tune_index(data, {})["docs"][0]["text"]
     assert len(compact) < len(text)
-    assert "大\u200b模型" in compact  # between two Chinese words the separator is still needed
+    assert "大\u034f模型" in compact  # between two Chinese words a break is still needed: the shorter one
+    assert "\u200b" not in compact
     assert terms(compact) == terms(text)

@@ -42,7 +42,7 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PUNCT = (r"\s\u3000\-、。，．？！；：“”‘’《》（）【】「」『』〈〉〔〕…·～"
           r",;:!?()\[\]{}<>\"'`|/\\#@=&")
 SEPARATOR = (
-    rf"[\u200b{_PUNCT}]+"
+    rf"[\u200b\u034f{_PUNCT}]+"
     r"|\.(?!\d)"
     rf"|(?<=[A-Za-z0-9])(?=[{_HAN}])|(?<=[{_HAN}])(?=[A-Za-z0-9])"
 )
@@ -52,6 +52,13 @@ _SPARE_ZWSP = re.compile(
     rf"(?<=[{_PUNCT}])\u200b|\u200b(?=[{_PUNCT}])|^\u200b|\u200b$"
     rf"|(?<=[A-Za-z0-9])\u200b(?=[{_HAN}])|(?<=[{_HAN}])\u200b(?=[A-Za-z0-9])"
 )
+
+# The break between two Chinese words in the index we write: U+034F COMBINING GRAPHEME
+# JOINER instead of Material's U+200B. Both are invisible (default-ignorable: a result
+# shows 大模型, not 大 模型) and both are in SEPARATOR, so the browser cuts the same
+# words; U+034F takes 2 bytes in UTF-8 where U+200B takes 3, and a Chinese index has
+# one such break every two or three characters.
+WORD_BREAK = "\u034f"
 
 # Whitespace the reader never sees in a result: next to the block tags Material keeps
 # (its highlighter splits blocks at tags, not spaces), and runs of it (shown as one
@@ -168,10 +175,11 @@ def compact_text(text: str) -> str:
     """`text` of an index entry without the bytes our separator does not need.
 
     U+200B next to punctuation, markup or Latin letters (a fifth of a Chinese index),
-    whitespace next to block tags, and runs of whitespace outside <pre>: the words the
-    browser cuts and what a search result shows stay the same.
+    the others written as the shorter `WORD_BREAK`, whitespace next to block tags, and
+    runs of whitespace outside <pre>: the words the browser cuts and what a search
+    result shows stay the same.
     """
-    parts = _PRE.split(_SPARE_ZWSP.sub("", text))
+    parts = _PRE.split(_SPARE_ZWSP.sub("", text).replace("\u200b", WORD_BREAK))
     for i in range(0, len(parts), 2):  # even parts are outside <pre>
         parts[i] = _BLOCK_SPACE.sub(r"\1", _SPACE_RUN.sub(" ", parts[i]))
     return "".join(parts).strip(" ")
