@@ -165,7 +165,7 @@ def _heading_of(out: list[_Line], i: int) -> int | None:
 # The line classifiers below are pure functions of one line's text, asked about the same
 # lines many times (every paper of a section asks about its siblings and ancestors):
 # remembered per text.
-_MEMO = 16384
+_MEMO = 1024  # a note's lines; the lines of other notes rarely repeat
 
 
 @lru_cache(maxsize=_MEMO)
