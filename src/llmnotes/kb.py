@@ -133,7 +133,7 @@ class KnowledgeBase:
 
 @contextmanager
 def _cycle_collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the knowledge base is built, as it was before after.
+    """Python's cycle collector is off while the knowledge base is built, then as it was.
 
     A build allocates about a million small objects (lines, spans, entries) that form no
     cycles, so the collector frees nothing, yet each of its passes walks every object alive,

@@ -4,6 +4,10 @@ An extractor never sees MkDocs. Each module exposes `collect(kb)`, which reads
 `kb.notes` (and `kb.scans` for resolved links) and sets its own field of the
 knowledge base (`kb.events`, `kb.papers`, ...), adding diagnostics to
 `kb.diagnostics`. Cross-note work (dedupe) happens inside `collect`.
+
+What an extractor reads from one note alone goes through `per_note`: a knowledge base
+built with a cache (`serve`) keeps it across rebuilds, so a rebuild redoes only the
+edited notes, then the cross-note work.
 """
 
 from __future__ import annotations
