@@ -737,6 +737,17 @@ def _merge(occurrences: list[_Occurrence], diags: list[Diagnostic]) -> list[Pape
         groups.setdefault(key, []).append(occ)
     papers: list[tuple[int, Paper]] = []
     for occs in groups.values():
+        if len(occs) == 1:  # most papers are cited once: the rules below, for one citation
+            o = occs[0]
+            p = o.paper
+            merged = Paper(title=p.title or None, source=p.source, arxiv=p.arxiv or None, date=p.date,
+                           venue=p.venue or None, code=_union((p.code,)),
+                           summary=_union((p.summary,))[:SUMMARY_LIMIT * 2], urls=_union((p.urls,)),
+                           notes=_union((p.notes,)), inferred=all((p.inferred,)))
+            merged.arxiv_date = arxiv_date(merged.arxiv) if merged.arxiv else None
+            _check_date(o, merged, diags)
+            papers.append((o.order, merged))
+            continue
         order = min(o.order for o in occs)
         occs.sort(key=lambda o: (o.paper.inferred, o.order))
         first = occs[0].paper
@@ -756,14 +767,19 @@ def _merge(occurrences: list[_Occurrence], diags: list[Diagnostic]) -> list[Pape
         )
         merged.arxiv_date = arxiv_date(merged.arxiv) if merged.arxiv else None
         for o in occs:
-            if o.paper.date and dates_differ(o.paper.date, merged.arxiv_date):
-                diags.append(Diagnostic(
-                    "warning", o.paper.source.note, o.date_line or o.paper.source.line,
-                    f"paper '{merged.title or merged.arxiv}': stated date {o.paper.date.raw} differs from "
-                    f"its arXiv id {merged.arxiv} ({merged.arxiv_date})"))
+            _check_date(o, merged, diags)
         papers.append((order, merged))
     papers.sort(key=lambda op: op[0])
     return [p for _, p in papers]
+
+
+def _check_date(o: _Occurrence, merged: Paper, diags: list[Diagnostic]) -> None:
+    """A citation whose stated date is more than a month from the paper's arXiv id: a warning."""
+    if o.paper.date and dates_differ(o.paper.date, merged.arxiv_date):
+        diags.append(Diagnostic(
+            "warning", o.paper.source.note, o.date_line or o.paper.source.line,
+            f"paper '{merged.title or merged.arxiv}': stated date {o.paper.date.raw} differs from "
+            f"its arXiv id {merged.arxiv} ({merged.arxiv_date})"))
 
 
 def _union(lists) -> list[str]:

@@ -111,7 +111,7 @@ class _CellParser(HTMLParser):
 
 def find_html_tables(text: str, masked: str) -> list[tuple[int, list[str], list[list[str]]]]:
     """(0-based line, header cells, rows) of every outermost <table> outside code."""
-    starts = line_starts(text)
+    starts: list[int] | None = None  # made at the first table: most notes have none
     found: list[tuple[int, list[str], list[list[str]]]] = []
     depth, begin = 0, 0
     for m in _TABLE_TAG.finditer(masked):
@@ -128,6 +128,7 @@ def find_html_tables(text: str, masked: str) -> list[tuple[int, list[str], list[
                 header: list[str] = []
                 if rows and rows[0][0]:
                     header = rows.pop(0)[1]
+                starts = line_starts(text) if starts is None else starts
                 line = _line_of(starts, begin)
                 found.append((line, header, [cells for _, cells in rows]))
     return found
