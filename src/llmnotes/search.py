@@ -15,7 +15,15 @@ typing it gets poor matches. This module, free of MkDocs, says
 - which extra names each page is found by (`page_names`): aliases, file names,
   cited paper titles and arXiv ids, kept in a field of the index that is searched
   but not shown;
-- how the index is written (`tune_index`, `dump_index`): UTF-8, compact.
+- how the index is written (`tune_index`, `compact_text`, `dump_index`): UTF-8,
+  without whitespace or word breaks a result never shows, Chinese words broken by
+  the 2-byte U+034F instead of U+200B.
+
+What goes in the index at all is decided where the HTML is made: the generated
+pages' templates mark the text they quote from notes (timeline events, paper and
+link rows, a tag's notes, a concept's mentions, roadmap trees) `data-search-exclude`,
+so a note's words are indexed once, on the note, and each generated page is found
+by its title and headings.
 """
 
 from __future__ import annotations
