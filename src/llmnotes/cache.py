@@ -163,6 +163,16 @@ class Memo:
         self._store[key] = (value, self._build)
         return value
 
+    def digest_of(self, text: str) -> str:
+        """`digest(text)`, remembered by the string's identity (a string never changes):
+        a note loaded once and kept across rebuilds is not hashed again."""
+        key = ("digest of", id(text))
+        hit = self._store.get(key)
+        if hit is None or hit[0][0] is not text:
+            hit = ((text, digest(text)), self._build)
+        self._store[key] = (hit[0], self._build)
+        return hit[0][1]
+
     def __len__(self) -> int:
         return len(self._store)
 
@@ -235,6 +245,9 @@ class Incremental:
         self._entries: list[dict[str, Any]] = []  # the full search index of the last build
         self.rebuilt: set[str] = set()  # URLs of pages rendered in this build
         self.full = True
+        # src_uri → (Markdown, its signature, its nav entry) at the last build. A page the plugin
+        # took from its Memo is the very same string: known by identity, not hashed again.
+        self._seen: dict[str, tuple[str, str, str]] = {}
 
     def mark(self, files: Any, extra_key: str = "", new_words: Iterable[str] = ()) -> int:
         """Decide, for each page, whether this build renders it. Returns how many it renders.
@@ -243,14 +256,15 @@ class Incremental:
         text as it indexes it, so a page whose text holds one is indexed again.
         """
         docs = [f for f in files if f.is_documentation_page()]
-        nav = _digest(extra_key, *sorted(_nav_entry(f) for f in docs))
+        seen, self._seen = self._seen, {}
+        signed = [(f, *self._signature(f, seen)) for f in docs]
+        nav = _digest(extra_key, *sorted(entry for _, _, entry in signed))
         self.full = nav != self._nav or not self._pages
         self._nav = nav
         recut = set() if self.full else self._pages_holding(new_words)
         pages: dict[str, str] = {}
         self.rebuilt = set()
-        for f in docs:
-            sig = _page_signature(f)
+        for f, sig, _ in signed:
             pages[f.src_uri] = sig
             url = "" if f.url in (".", "./") else f.url  # as the page's URL: the home page's file URL is "./"
             changed = self.full or self._pages.get(f.src_uri) != sig or url in recut
@@ -259,6 +273,17 @@ class Incremental:
                 self.rebuilt.add(url)
         self._pages = pages
         return len(self.rebuilt)
+
+    def _signature(self, file: Any, seen: dict[str, tuple[str, str, str]]) -> tuple[str, str]:
+        """`_page_signature` and `_nav_entry` of a page; last build's if its Markdown is the same string."""
+        content = getattr(file, "_content", None)
+        if not isinstance(content, str):
+            return _page_signature(file), _nav_entry(file)
+        known = seen.get(file.src_uri)
+        if known is None or known[0] is not content:
+            known = (content, _page_signature(file), _nav_entry(file))
+        self._seen[file.src_uri] = known
+        return known[1], known[2]
 
     def _pages_holding(self, words: Iterable[str]) -> set[str]:
         """URLs of the pages whose search entries of the last build hold one of `words`."""
@@ -318,9 +343,10 @@ def tuned_index(memo: Memo, data: dict[str, Any], names: dict[str, list[str]],
     for doc in data.get("docs", []):
         location = doc.get("location", "")
         page = location.split("#")[0]
-        own = {k: names[k] for k in {location, unquote(location), page, unquote(page)} if k in names}
+        urls = {location, page, unquote(location), unquote(page)} if "%" in location else {location, page}
+        own = {k: names[k] for k in urls if k in names}
         key = ("search", settings, tuple((k, type(v).__name__, v if isinstance(v, str) else repr(v))
-                                         for k, v in doc.items()), repr(sorted(own.items())))
+                                         for k, v in doc.items()), repr(sorted(own.items())) if own else "")
 
         def make(doc: dict[str, Any] = doc, own: dict[str, list[str]] = own) -> bytes:
             one = tune({"config": copy.deepcopy(config), "docs": [dict(doc)]}, own)

@@ -110,7 +110,8 @@ class NoteRenderer:
                  + ((s.link.target, s.link.anchor, s.link.label, s.link.resolved) if s.link else ())
                  for s in self.kb.scans[note.path].spans]
         backlinks = [(link.source.note, link.sentence) for link in self.kb.backlinks.get(note.path, [])]
-        return digest(self._context, note.path, note.page_path, note.title, repr(self._extra(note)), note.text,
+        text = self.memo.digest_of(note.text) if self.memo is not None else note.text
+        return digest(self._context, note.path, note.page_path, note.title, repr(self._extra(note)), text,
                       repr(spans), repr(self.kb.note_tags.get(note.path, [])), repr(backlinks))
 
     def _render(self, note: Note) -> str:

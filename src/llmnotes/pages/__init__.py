@@ -51,7 +51,13 @@ class GeneratedPage:
 
     @property
     def markdown(self) -> str:
-        return front_matter(self.title, self.meta) + self.body
+        """Front matter + body; the same string while title, body and meta are (a page reused
+        across serve rebuilds is then recognised as unchanged without hashing it again)."""
+        made = self.__dict__.get("_markdown")
+        if made is None or made[0] is not self.title or made[1] is not self.body or made[2] != self.meta:
+            made = self.__dict__["_markdown"] = (self.title, self.body, dict(self.meta),
+                                                 front_matter(self.title, self.meta) + self.body)
+        return made[3]
 
 
 @dataclass
