@@ -209,23 +209,34 @@ def test_served_site_equals_a_fresh_build_after_each_kind_of_edit(tmp_path):
 
 def test_tuned_index_is_the_full_tuning_made_entry_by_entry():
     """Serve tunes only entries it has not seen; the bytes are those of tuning the whole index."""
-    def index(text: str, names: dict[str, list[str]]) -> tuple[dict, dict]:
+    def index(text: str) -> dict:
         docs = [{"location": "", "title": "首页", "text": "知识\u200b索引 \u200b，"},
                 {"location": "a/", "title": "注意力\u200b机制", "text": f"<p>{text}</p>  <p>b</p>"},
                 {"location": "a/#s", "title": "小节", "text": "x"},
                 {"location": "%E4%B8%AD/", "title": "中", "text": "中文", "tags": ["t"]}]
-        return {"config": {"separator": search.SEPARATOR, "lang": ["zh"]}, "docs": docs}, names
+        return {"config": {"separator": search.SEPARATOR, "lang": ["zh"]}, "docs": docs}
 
-    def full(data: dict, names: dict) -> bytes:
-        return search.dump_index(search.tune_index(copy.deepcopy(data), names))
+    def word_by_word(text: str) -> str:  # a segmenter that knows no words
+        return search.segment_han(text, list)
+
+    def knows_a_word(text: str) -> str:  # ... and one that learnt a word since
+        return search.segment_han(text, lambda run: [run[:2], *run[2:]] if run.startswith("旋转") else list(run))
 
     memo = Memo()
-    for text, names in [("一\u200b二", {"a/": ["别名"]}), ("一\u200b二", {"a/": ["别名"], "中/": ["zh"]}),
-                        ("三", {"a/": ["别名", "RoPE"]}), ("三", {})]:
+    rounds = [("一\u200b二", {"a/": ["别名"]}, word_by_word),
+              ("一\u200b二", {"a/": ["别名"], "中/": ["旋转编码"]}, word_by_word),
+              ("一\u200b二", {"a/": ["别名"], "中/": ["旋转编码"]}, knows_a_word),  # only the segmenter changed
+              ("三", {"a/": ["别名", "RoPE"], "中/": ["旋转编码"]}, knows_a_word), ("三", {}, knows_a_word)]
+    for text, names, segment in rounds:
         memo.new_build()
-        data, names = index(text, names)
+        data = index(text)
         before = copy.deepcopy(data)
-        assert tuned_index(memo, data, names, search.tune_index, search.dump_index) == full(data, names)
+
+        def tune(data: dict, names: dict, segment=segment) -> dict:
+            return search.tune_index(data, names, segment)
+
+        full = search.dump_index(tune(copy.deepcopy(data), names))
+        assert tuned_index(memo, data, names, tune, search.dump_index, segment) == full
         assert data["docs"] == before["docs"]  # the caller keeps the entries: never tuned in place
     assert memo.hits > 0
 

@@ -328,25 +328,34 @@ class Incremental:
 
 def tuned_index(memo: Memo, data: dict[str, Any], names: dict[str, list[str]],
                 tune: Callable[[dict[str, Any], dict[str, list[str]]], dict[str, Any]],
-                dump: Callable[[Any], bytes], context: str = "") -> bytes:
+                dump: Callable[[Any], bytes], segment: Callable[[str], str] = lambda s: s) -> bytes:
     """`dump(tune(data, names))`, made one index entry at a time, each kept from the last
-    rebuild while the entry, its page's names, the index config and `context` (anything
-    else `tune` depends on, e.g. the segmenter's dictionary) are the same.
+    rebuild while the entry, its page's names and how `segment` cuts them, and the index
+    config are the same.
 
-    `tune` and `dump` are search.tune_index and search.dump_index; this holds as long as
+    `tune` and `dump` are search.tune_index and search.dump_index, `segment` the segmentation
+    `tune` cuts names with (its dictionary grows as jieba learns names). This holds as long as
     `tune` treats each entry on its own (reads only it, the config and the names under its
     page URL) and `dump` writes a list the way JSON does. Anything unexpected: one full pass.
     """
     config = data.get("config", {})
-    settings = repr(config) + context  # the config before `tune` adds its fields to it
+    settings = repr(config)  # the config before `tune` adds its fields to it
+    cut: dict[str, str] = {}
     parts: list[bytes] = []
     for doc in data.get("docs", []):
         location = doc.get("location", "")
         page = location.split("#")[0]
         urls = {location, page, unquote(location), unquote(page)} if "%" in location else {location, page}
         own = {k: names[k] for k in urls if k in names}
+        if own:
+            joined = " ".join(v for k in sorted(own) for v in own[k])
+            if joined not in cut:
+                cut[joined] = segment(joined)
+            own_key = repr(sorted(own.items())) + "\0" + cut[joined]
+        else:
+            own_key = ""
         key = ("search", settings, tuple((k, type(v).__name__, v if isinstance(v, str) else repr(v))
-                                         for k, v in doc.items()), repr(sorted(own.items())) if own else "")
+                                         for k, v in doc.items()), own_key)
 
         def make(doc: dict[str, Any] = doc, own: dict[str, list[str]] = own) -> bytes:
             one = tune({"config": copy.deepcopy(config), "docs": [dict(doc)]}, own)

@@ -290,9 +290,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         names = search.page_names(self.kb, config.use_directory_urls)
         if self._renders is None:
             path.write_bytes(search.dump_index(tune(data, names)))
-        else:  # serve: entries tuned in an earlier rebuild are reused (cache.py), until jieba learns a word
-            words = f"{id(jieba)}:{len(_TAUGHT.get(id(jieba), ()))}"
-            path.write_bytes(tuned_index(self._renders.memo, data, names, tune, search.dump_index, words))
+        else:  # serve: entries tuned in an earlier rebuild are reused (cache.py)
+            path.write_bytes(tuned_index(self._renders.memo, data, names, tune, search.dump_index, segment))
 
     def _configure_fonts(self, config) -> None:
         """Material's default Roboto comes from Google Fonts: blocked for many readers. Use system fonts."""
