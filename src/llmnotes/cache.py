@@ -1,6 +1,6 @@
 """What a build can skip: caches across `serve` rebuilds, and bytes a page does not need.
 
-Three pieces, each keyed so that a hit is always what a fresh build would produce:
+Each piece is keyed so that a hit is always what a fresh build would produce:
 
 - `collapse_chrome`: the theme's navigation and header are mostly indentation (a pruned
   navigation of a 2,000-note vault is ~30 KB per page, two thirds whitespace); runs of
@@ -72,20 +72,18 @@ def render_as_html(page: Any, body: str) -> None:
 
 
 def digest(*parts: str) -> str:
-    """One short key for many strings (the separator keeps `("ab", "c")` apart from `("a", "bc")`)."""
+    """One short key for many strings; each is length-prefixed, so `("ab", "c")` and `("a", "bc")` differ."""
     h = hashlib.blake2b(digest_size=20)
     for p in parts:
-        h.update(p.encode("utf-8", errors="surrogatepass"))
-        h.update(b"\0")
+        data = p.encode("utf-8", errors="surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
     return h.hexdigest()
-
-
-_digest = digest
 
 
 def files_signature(files: Any) -> str:
     """Every file a link can resolve to, with its URL: relative links render differently when this changes."""
-    return _digest(*sorted(f"{f.src_uri}\t{f.url}" for f in files))
+    return digest(*sorted(f"{f.src_uri}\t{f.url}" for f in files))
 
 
 def markdown_signature(config: Any) -> str:
@@ -93,7 +91,7 @@ def markdown_signature(config: Any) -> str:
     def name(o: Any) -> str:
         return f"{getattr(o, '__module__', '')}.{getattr(o, '__qualname__', type(o).__qualname__)}"
 
-    return _digest(json.dumps([list(map(str, config.markdown_extensions)), config.mdx_configs or {}],
+    return digest(json.dumps([list(map(str, config.markdown_extensions)), config.mdx_configs or {}],
                               default=name, sort_keys=True), str(config.use_directory_urls))
 
 
@@ -110,7 +108,7 @@ class RenderCache:
 
     def attach(self, page: Any, markdown: str, context: str) -> None:
         """Make `page.render` (called by MkDocs right after on_page_markdown) use the cache."""
-        key = _digest(context, page.file.src_uri, markdown)
+        key = digest(context, page.file.src_uri, markdown)
         original = page.render
 
         def render(config: Any, files: Any) -> None:
@@ -214,7 +212,7 @@ _FM_TITLE = re.compile(r"\A---\n(?:.*\n)*?title: *(.*)\n", re.MULTILINE)
 def _page_signature(file: Any) -> str:
     content = getattr(file, "_content", None)
     if isinstance(content, str):
-        return _digest(content)
+        return digest(content)
     if isinstance(content, bytes):
         return hashlib.blake2b(content, digest_size=20).hexdigest()
     import os
@@ -258,7 +256,7 @@ class Incremental:
         docs = [f for f in files if f.is_documentation_page()]
         seen, self._seen = self._seen, {}
         signed = [(f, *self._signature(f, seen)) for f in docs]
-        nav = _digest(extra_key, *sorted(entry for _, _, entry in signed))
+        nav = digest(extra_key, *sorted(entry for _, _, entry in signed))
         self.full = nav != self._nav or not self._pages
         self._nav = nav
         recut = set() if self.full else self._pages_holding(new_words)
