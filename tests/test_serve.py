@@ -102,3 +102,24 @@ def test_mkdocs_serve_keeps_serving_through_broken_saves(tmp_path):
            "-a", f"127.0.0.1:{port}"]
     with server(cmd, tmp_path) as proc:
         _exercise(proc, f"http://127.0.0.1:{port}/", notes)
+
+
+def test_llmnotes_serve_shows_each_edit_on_every_page_it_feeds(tmp_path):
+    """Pages made from other notes (backlinks, timeline, tags) follow an edit, though cached across rebuilds."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "alpha.md").write_text("# 注意力笔记\n\n参见 [[beta]]。 #论文\n", encoding="utf-8")
+    (notes / "beta.md").write_text("# 位置编码笔记\n\n旋转位置编码。\n", encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    cmd = [sys.executable, "-m", "llmnotes.cli", "serve", str(notes), "-a", f"127.0.0.1:{port}"]
+    with server(cmd, tmp_path) as proc:
+        poll(lambda: "注意力笔记" in fetch(base + "beta/")[1], 180, "the first build", proc)
+        (notes / "alpha.md").write_text("# 自注意力总结\n\n参见 [[beta]]。 #论文\n", encoding="utf-8")
+        poll(lambda: "自注意力总结" in fetch(base + "beta/")[1], 60, "the new title in beta's backlinks", proc)
+        (notes / "beta.md").write_text("# 位置编码笔记\n\n旋转位置编码。\n\n## 时间线\n\n- 2021/4/20：RoFormer 发布\n",
+                                       encoding="utf-8")
+        poll(lambda: "RoFormer 发布" in fetch(base + "timeline/")[1], 60, "the new event on the timeline", proc)
+        (notes / "beta.md").write_text("# 位置编码笔记\n\n旋转位置编码。 #工程\n", encoding="utf-8")
+        poll(lambda: "#工程" in fetch(base + "tags/")[1], 60, "the new tag in the tag index", proc)
+        poll(lambda: "RoFormer" not in fetch(base + "timeline/")[1], 60, "the event gone from the timeline", proc)
