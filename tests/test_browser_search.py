@@ -82,7 +82,6 @@ def test_a_notes_own_words_find_it_and_not_the_page_that_quotes_them(box, query,
     assert page_url(quoting) not in results
 
 
-@pytest.mark.xfail(strict=True, reason="needs the backlinks heading marked data-search-exclude (render.py)")
 def test_a_backlink_quote_finds_the_note_that_wrote_it_only(box):
     results = box.search("负责拉起多个进程")  # HelloDeepSpeed's sentence, quoted under torchrun's backlinks
     assert results[:1] == [page_url("分布式/HelloDeepSpeed.md")], results[:5]

@@ -164,7 +164,7 @@ def _fork(share: list[str], job: Callable[[Callable[[tuple], None], _Capture, li
                 code = 1
                 try:
                     send(("error", current[0], f"{type(exc).__name__}: {exc}", capture.take() + [_error_record(exc)]))
-                except BaseException:  # noqa: BLE001
+                except BaseException:  # noqa: BLE001, S110 - the pipe is gone: the exit code tells
                     pass
             try:
                 out.flush()

@@ -110,7 +110,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if not self.config.enabled:
             return files
         started = time.perf_counter()
-        kb = KnowledgeBase.build(Path(config.docs_dir), cache=self._cache,
+        # Per-note caches pay off only across serve rebuilds; a one-off build skips their copies.
+        kb = KnowledgeBase.build(Path(config.docs_dir), cache=self._cache if self._renders is not None else None,
                                  unresolved_level=self.config.unresolved_links)
         self.kb = kb
         self._log_diagnostics(kb)

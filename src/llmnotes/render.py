@@ -192,7 +192,7 @@ class NoteRenderer:
                              for s in by_source[source_path][:3])
             rows.append(f'<li><a href="{html.escape(href)}">{html.escape(source.title)}</a>{quotes}</li>')
         title = html.escape(self.labels["backlinks"])
-        return (f'<section class="llmnotes-backlinks" markdown="0">\n<h2 id="llmnotes-backlinks">{title}</h2>\n'
+        return (f'<section class="llmnotes-backlinks" markdown="0">\n<h2 id="llmnotes-backlinks" data-search-exclude="true">{title}</h2>\n'
                 f'<ul>\n' + "\n".join(rows) + "\n</ul>\n</section>\n")
 
 
