@@ -258,5 +258,7 @@ def test_collapse_chrome_keeps_content_and_preformatted_text():
             '      </ul>\n  </nav>\n<div class="md-content">\n<pre>  x = 1\n\n    y</pre>\n  <p>a\n\n b</p></div>')
     out = collapse_chrome(page)
     assert out.endswith(page[page.index('<div class="md-content">'):])
-    assert "<nav>\n<ul>\n<li>a</li>\n</ul>\n</nav>\n" in out
+    assert "<nav><ul><li>a</li></ul></nav>" in out
     assert len(out) < len(page)
+    script = '<script>var a = 1\n  <b\n</script>\n  <nav>x</nav>\n<div class="md-content"></div>'
+    assert collapse_chrome(script).startswith('<script>var a = 1\n<b\n</script><nav>x</nav>')

@@ -38,17 +38,22 @@ from urllib.parse import unquote
 
 _CONTENT_START = '<div class="md-content"'
 _BLANK_RUN = re.compile(r"[ \t\r]*\n\s*")
+_TAG_GAP = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>)|(?<=>)\n(?=<)", re.DOTALL | re.IGNORECASE)
 
 
 def collapse_chrome(output: str) -> str:
-    """Whitespace runs holding a newline → one newline, in the theme's part before the content."""
+    """Whitespace runs holding a newline → one newline (none between two tags), in the theme's
+    part before the content."""
     cut = output.find(_CONTENT_START)
     if cut < 0:
         return output
     head = output[:cut]
     if "<pre" in head or "<textarea" in head:  # a theme that puts preformatted text up there: leave it
         return output
-    return _BLANK_RUN.sub("\n", head) + output[cut:]
+    # Between two tags of the chrome (lists, links, icons in flex boxes) a newline shows nothing;
+    # in a script or a style it may mean something: left there.
+    head = _TAG_GAP.sub(lambda m: m.group(1) or "", _BLANK_RUN.sub("\n", head))
+    return head + output[cut:]
 
 
 # --------------------------------------------------------------------------- Markdown → HTML
