@@ -172,7 +172,8 @@ def test_generated_pages_are_in_the_index(index):
     (["后续", "以外"], "对齐训练.md", "concepts/混合专家模型.md"),
     (["direct", "preference", "2305.18290"], "对齐训练.md", "papers.md"),  # a paper row
     (["2305.18290"], "对齐训练.md", "links.md"),  # a link row
-    (["torchrun", "hellodeepspeed"], "torchrun.md", "tags/分布式训练.md"),  # the notes of a tag
+    (["torchrun"], "torchrun.md", "tags/分布式训练.md"),  # the notes of a tag
+    (["hellodeepspeed"], "分布式/HelloDeepSpeed.md", "tags/分布式训练.md"),
 ])
 def test_words_repeated_on_a_generated_page_are_indexed_once(index, words, note, generated):
     data = index["data"]
