@@ -130,3 +130,15 @@ def test_no_alert_fires_anywhere(site, serve_dir, page):
     assert "alert(1)" in shown, "the search results do not show the title as text"
     page.wait_for_timeout(500)
     assert not dialogs, f"alert fired: {dialogs}"
+
+
+def test_json_in_attributes_keeps_chinese_and_escapes_quotes() -> None:
+    import html as html_lib
+    import json
+
+    from llmnotes.pages import json_attr
+
+    tags = ["推理", "a\"b'<c>&d"]
+    written = str(json_attr(tags))
+    assert "推理" in written and not any(ch in written for ch in "\"'<>")
+    assert json.loads(html_lib.unescape(written)) == tags

@@ -262,3 +262,7 @@ def test_collapse_chrome_keeps_content_and_preformatted_text():
     assert len(out) < len(page)
     script = '<script>var a = 1\n  <b\n</script>\n  <nav>x</nav>\n<div class="md-content"></div>'
     assert collapse_chrome(script).startswith('<script>var a = 1\n<b\n</script><nav>x</nav>')
+    footer = ('<div class="md-content"><article><pre>a\n\n  </pre>\n  </article>\n  </div>\n'
+              '  <footer>\n    <p>x</p>\n  </footer>')
+    assert collapse_chrome(footer) == ('<div class="md-content"><article><pre>a\n\n  </pre>\n  </article>\n'
+                                       '</div><footer><p>x</p></footer>')

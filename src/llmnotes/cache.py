@@ -37,23 +37,29 @@ from urllib.parse import unquote
 # --------------------------------------------------------------------------- page bytes
 
 _CONTENT_START = '<div class="md-content"'
+_CONTENT_END = "</article>"
 _BLANK_RUN = re.compile(r"[ \t\r]*\n\s*")
 _TAG_GAP = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>)|(?<=>)\n(?=<)", re.DOTALL | re.IGNORECASE)
 
 
 def collapse_chrome(output: str) -> str:
     """Whitespace runs holding a newline → one newline (none between two tags), in the theme's
-    part before the content."""
+    parts around the content: before it, and after the last `</article>` (the footer)."""
     cut = output.find(_CONTENT_START)
     if cut < 0:
         return output
-    head = output[:cut]
-    if "<pre" in head or "<textarea" in head:  # a theme that puts preformatted text up there: leave it
-        return output
+    end = output.rfind(_CONTENT_END)
+    end = end + len(_CONTENT_END) if end > cut else len(output)
+    head, body, tail = output[:cut], output[cut:end], output[end:]
+    return _collapse(head) + body + _collapse(tail)
+
+
+def _collapse(chrome: str) -> str:
+    if "<pre" in chrome or "<textarea" in chrome:  # a theme that puts preformatted text there: leave it
+        return chrome
     # Between two tags of the chrome (lists, links, icons in flex boxes) a newline shows nothing;
     # in a script or a style it may mean something: left there.
-    head = _TAG_GAP.sub(lambda m: m.group(1) or "", _BLANK_RUN.sub("\n", head))
-    return head + output[cut:]
+    return _TAG_GAP.sub(lambda m: m.group(1) or "", _BLANK_RUN.sub("\n", chrome))
 
 
 # --------------------------------------------------------------------------- Markdown → HTML

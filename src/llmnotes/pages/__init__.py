@@ -16,6 +16,8 @@ its emitter's `key`.
 
 from __future__ import annotations
 
+import html
+import json
 import os
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import Markup
 
 from ..cache import Fingerprints, Memo, digest
 from ..i18n import Labels
@@ -132,7 +135,14 @@ def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
         loaders = [jinja2.FileSystemLoader(d) for d in dirs]
         env = _ENVIRONMENTS[dirs] = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                                                        trim_blocks=True, lstrip_blocks=True)
+        env.filters["json_attr"] = json_attr
     return env
+
+
+def json_attr(value: Any) -> Markup:
+    """JSON for an HTML attribute: escaped for any quoting, Chinese kept as it is (`tojson`
+    writes each character as `\\uXXXX`, twice the bytes, once per event of a large timeline)."""
+    return Markup(html.escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")), quote=True))
 
 
 def generate_pages(ctx: PageContext) -> list[GeneratedPage]:
