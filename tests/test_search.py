@@ -124,8 +124,8 @@ def test_page_names_hold_aliases_and_arxiv_ids(kb):
 
 
 def test_arxiv_ids_need_an_arxiv_mention():
-    assert search.arxiv_ids("见 https://arxiv.org/abs/1706.03762v5 和 arXiv:2305.18290") == ["1706.03762", "2305.18290"]
-    assert search.arxiv_ids("版本 2023.1234 发布") == []
+    assert search.arxiv_ids("见 https://arxiv.org/abs/1706.03762v5 和 arXiv:2305.18290") == ("1706.03762", "2305.18290")
+    assert search.arxiv_ids("版本 2023.1234 发布") == ()
 
 
 def test_tune_index_adds_names_to_pages_not_sections():

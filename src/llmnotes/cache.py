@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote
 
+import jinja2
+
 # --------------------------------------------------------------------------- page bytes
 
 _CONTENT_START = '<div class="md-content"'
@@ -60,6 +62,29 @@ def _collapse(chrome: str) -> str:
     # Between two tags of the chrome (lists, links, icons in flex boxes) a newline shows nothing;
     # in a script or a style it may mean something: left there.
     return _TAG_GAP.sub(lambda m: m.group(1) or "", _BLANK_RUN.sub("\n", chrome))
+
+
+# --------------------------------------------------------------------------- theme templates
+
+
+class _MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled theme templates kept for the process. MkDocs makes a new template environment
+    for every build, so each serve rebuild compiled main.html, 404.html and sitemap.xml again
+    (~0.1 s). A hit is checked against the template's source (Jinja compares checksums)."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Any) -> None:
+        code = self._store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+THEME_BYTECODE = _MemoryBytecode()
 
 
 # --------------------------------------------------------------------------- Markdown → HTML

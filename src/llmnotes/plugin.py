@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, Files
 
 from . import exports, navcache, parallel, safewalk, search, segmenter
 from .cache import (
+    THEME_BYTECODE,
     Fingerprints,
     Incremental,
     Memo,
@@ -156,6 +157,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     @event_priority(-100)
     def on_env(self, env, *, config, files):
         if self.config.enabled:
+            if env.bytecode_cache is None:  # compiled templates kept across serve rebuilds
+                env.bytecode_cache = THEME_BYTECODE
             navcache.install(env)  # each inactive navigation entry rendered once per folder
         if self._workers is not None:
             self._workers.finish_render()

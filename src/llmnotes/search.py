@@ -28,6 +28,7 @@ by its title and headings.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
@@ -98,11 +99,15 @@ def segment_han(text: str, cut: Callable[[str], Iterable[str]]) -> str:
     return _HAN_RUN.sub(lambda m: "\u200b" + "\u200b".join(cut(m.group(0))) + "\u200b", text).strip("\u200b")
 
 
-def arxiv_ids(text: str) -> list[str]:
-    """arXiv ids (`2305.18290`) in text that mentions arXiv: links and citations alike, version dropped."""
+@functools.lru_cache(maxsize=32_768)
+def arxiv_ids(text: str) -> tuple[str, ...]:
+    """arXiv ids (`2305.18290`) in text that mentions arXiv: links and citations alike, version dropped.
+
+    Remembered per text: a serve rebuild asks again for every unchanged note (a str keeps its hash).
+    """
     if not _ARXIV_CONTEXT.search(text):
-        return []
-    return list(dict.fromkeys(_ARXIV_ID.findall(text)))
+        return ()
+    return tuple(dict.fromkeys(_ARXIV_ID.findall(text)))
 
 
 # Labels that title the generated pages (any language): a reader types them to reach the page.
