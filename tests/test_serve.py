@@ -123,3 +123,11 @@ def test_llmnotes_serve_shows_each_edit_on_every_page_it_feeds(tmp_path):
         (notes / "beta.md").write_text("# 位置编码笔记\n\n旋转位置编码。 #工程\n", encoding="utf-8")
         poll(lambda: "#工程" in fetch(base + "tags/")[1], 60, "the new tag in the tag index", proc)
         poll(lambda: "RoFormer" not in fetch(base + "timeline/")[1], 60, "the event gone from the timeline", proc)
+
+
+def test_the_watcher_looks_more_often_than_mkdocs_in_a_vault_of_thousands() -> None:
+    from llmnotes.cli import poll_interval
+
+    assert poll_interval(2_000) < 0.5  # MkDocs's own interval: a quarter second of every reload
+    assert poll_interval(20) >= 0.1  # never a busy loop
+    assert poll_interval(100_000) == 0.5  # a huge vault: no faster than MkDocs, whose looks cost more

@@ -88,6 +88,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+# Seconds between two looks at the notes for a change. MkDocs looks every 0.5 s, on average a
+# quarter of a second of every edit-to-reload. A look costs ~10 µs a file, so the interval
+# grows with the vault to keep the watcher near 5% of one core: 0.2 s at 2,000 files.
+POLL_SECONDS_PER_FILE = 1e-4
+POLL_BOUNDS = (0.1, 0.5)
+
+
+def poll_interval(files: int) -> float:
+    low, high = POLL_BOUNDS
+    return min(high, max(low, files * POLL_SECONDS_PER_FILE))
+
+
+def _quicker_watcher(notes_dir: Path) -> None:
+    """MkDocs's own server and file watcher, looking for changes as often as the vault allows."""
+    import os
+
+    from mkdocs.commands import serve as serve_command
+    from mkdocs.livereload import LiveReloadServer
+
+    interval = poll_interval(sum(len(names) for _, _, names in os.walk(notes_dir)))
+
+    class Server(LiveReloadServer):
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs.setdefault("polling_interval", interval)
+            super().__init__(*args, **kwargs)
+
+    serve_command.LiveReloadServer = Server
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
@@ -98,6 +127,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # keeps the search index whole (cache.py), so MkDocs's warning about dirty builds does not apply.
     logging.getLogger("mkdocs.commands.build").addFilter(
         lambda record: "'dirty' build" not in record.getMessage())
+    _quicker_watcher(Path(args.notes_dir))
     serve(config_file=config_file, dev_addr=args.dev_addr, livereload=True, build_type="dirty", **overrides)
     return 0
 
