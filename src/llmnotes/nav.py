@@ -15,6 +15,11 @@ from mkdocs.structure.pages import Page
 OVERVIEW = ["timeline.md", "papers.md", "roadmap.md", "links.md", "tags/index.md"]
 # Listing pages that stay out of the navigation.
 LISTING_PREFIXES = ("concepts/", "tags/")
+# Most entries a section shows at once. Material writes every entry of the current page's
+# section into the page: a folder of 500 notes made each of its pages carry 500 links, so
+# a site grew with the square of a folder's size. A bigger section is split, in order, into
+# sections of at most this many entries ("1–100", "101–200", ...).
+MAX_SECTION_ENTRIES = 100
 
 
 def arrange(nav: Navigation, generated: set[str], overview_title: str) -> Navigation:
@@ -35,7 +40,7 @@ def arrange(nav: Navigation, generated: set[str], overview_title: str) -> Naviga
             kept.append(item)
         return kept
 
-    items = keep(nav.items)
+    items = split_large(keep(nav.items))
     overview = [found[p] for p in OVERVIEW if p in found]
     head: list = [found["index.md"]] if "index.md" in found else []
     if overview:
@@ -47,6 +52,24 @@ def arrange(nav: Navigation, generated: set[str], overview_title: str) -> Naviga
     pages = _pages(items)
     _add_previous_and_next_links(pages)
     return Navigation(items, pages)
+
+
+def split_large(items: list, limit: int = MAX_SECTION_ENTRIES) -> list:
+    """Every section with more than `limit` entries becomes sections of at most `limit` entries."""
+    for item in items:
+        if isinstance(item, Section):
+            item.children = split_large(item.children, limit)
+            if len(item.children) > limit:
+                item.children = _chunks(item.children, limit)
+    return items
+
+
+def _chunks(children: list, limit: int) -> list:
+    """Consecutive runs of `limit` entries, each a section named by its range; nested again if
+    there are more runs than `limit` (a folder of over 10,000 notes)."""
+    runs = [Section(f"{i + 1}–{min(i + limit, len(children))}", children[i:i + limit])
+            for i in range(0, len(children), limit)]
+    return _chunks(runs, limit) if len(runs) > limit else runs
 
 
 def _pages(items: list) -> list[Page]:
