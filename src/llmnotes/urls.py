@@ -70,6 +70,8 @@ def name_slug(name: str) -> str:
     return s or "x"
 
 
+@lru_cache(maxsize=65_536)
 def tag_slug(tag: str) -> str:
-    """Nested tags keep their hierarchy as folders: `a/b` → `a/b`."""
+    """Nested tags keep their hierarchy as folders: `a/b` → `a/b`. Remembered: a vault has few
+    tags, written on thousands of timeline events, paper rows and notes."""
     return "/".join(name_slug(part) for part in tag.split("/") if part) or "x"

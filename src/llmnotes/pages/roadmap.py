@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from ..extract.roadmap import progress
 from ..model import RoadmapNode
-from ..wikilinks import MDLINK, WIKILINK, Resolver, nearest
+from ..wikilinks import MDLINK, WIKILINK, nearest
 from . import GeneratedPage, PageContext
 
 PAGE = "roadmap.md"
@@ -29,7 +29,7 @@ class _Links:
 
     def __init__(self, ctx: PageContext, page: str):
         self.ctx, self.page = ctx, page
-        self.resolver = Resolver(ctx.kb.notes.values())
+        self.resolver = ctx.kb.resolver  # the one its links were resolved with (kept across rebuilds)
         self.concepts = ctx.options.get("concepts", True) is not False
 
     def note(self, path: str) -> str:

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from markupsafe import Markup
 
 from ..model import TimelineEvent
-from ..wikilinks import MDLINK, SCHEME, Resolver, nearest
+from ..wikilinks import MDLINK, SCHEME, nearest
 from . import GeneratedPage, PageContext
 
 PAGE = "timeline.md"
@@ -69,7 +69,7 @@ class InlineRenderer:
         self.ctx = ctx
         self.kb = ctx.kb
         self.page_path = page_path
-        self.resolver = Resolver(ctx.kb.notes.values())
+        self.resolver = ctx.kb.resolver  # the one its links were resolved with (kept across rebuilds)
 
     def __call__(self, text: str, note_path: str) -> Markup:
         out: list[str] = []
