@@ -109,10 +109,9 @@ def _replay(records: list[logging.LogRecord]) -> None:
 class _Worker:
     """One forked process and the pipe its results come back on (pickles, in order)."""
 
-    def __init__(self, pid: int, reader: Any, pages: list[str]) -> None:
+    def __init__(self, pid: int, reader: Any) -> None:
         self.pid = pid
         self.reader = reader
-        self.pages = pages
         self.pending: dict[str, tuple] = {}
 
     def receive(self) -> tuple:
@@ -137,9 +136,10 @@ class _Worker:
             self.pid = 0
 
 
-def _fork(share: list[str], job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
+def _fork(job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
           in_child: Callable[[], None]) -> _Worker:
-    """Run `job(send, capture, current)` in a forked process (`current[0]`: the page at work); the build process keeps the reading end."""
+    """Run `job(send, capture, current)` in a forked process (`current[0]`: the page at work);
+    the build process keeps the reading end."""
     read_fd, write_fd = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -173,7 +173,7 @@ def _fork(share: list[str], job: Callable[[Callable[[tuple], None], _Capture, li
         os._exit(code)
     gc.unfreeze()
     os.close(write_fd)
-    return _Worker(pid, os.fdopen(read_fd, "rb"), share)
+    return _Worker(pid, os.fdopen(read_fd, "rb"))
 
 
 def _error_record(exc: BaseException) -> logging.LogRecord:
@@ -225,7 +225,7 @@ class Workers:
                           page.present_anchor_ids, anchors_to, capture.take()))
                 send(("done", capture.take()))
 
-            worker = _fork([f.src_uri for f in share], job, self._in_child)
+            worker = _fork(job, self._in_child)
             self._renderers.append(worker)
             for file in share:
                 self._render_by_page[file.src_uri] = worker
@@ -288,7 +288,7 @@ class Workers:
                     results.append((file.src_uri, entries[before:]))
                 send(("built", results, capture.take()))
 
-            self._builders.append(_fork([f.src_uri for f in share], job, self._in_child))
+            self._builders.append(_fork(job, self._in_child))
             self._built.update(f.src_uri for f in share)
 
         built = self._built
