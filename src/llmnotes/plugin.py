@@ -224,7 +224,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     def _start_workers(self, config, files) -> None:
         """A build on several cores: fork the Markdown workers (see parallel.py)."""
         self._workers, self._files = None, files
-        if not self.config.enabled or self._command in ("serve", "dirty") or self._renders is not None:
+        if not self.config.enabled or self._command == "dirty" or self._renders is not None:  # serve
             return
         n, why_not = parallel.worker_count(self.config.workers, config)
         log.debug(f"building with {n} processes" + (f" ({why_not})" if why_not else ""))

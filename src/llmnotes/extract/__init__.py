@@ -25,11 +25,6 @@ T = TypeVar("T")
 MODULES: list[str] = ["papers", "timeline", "tables", "links", "roadmap"]
 
 
-def masked(note: Note) -> str:
-    """`mask_code(note.text)`, computed once per note text (kept with the note)."""
-    return note.masked
-
-
 class NoteMemo:
     """Results of one per-note pass, kept across builds (`serve`) for the notes that did not change.
 

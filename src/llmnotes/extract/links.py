@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ..model import Link, Source
 from ..textutil import mask_code, shorten
 from ..wikilinks import md_links
-from . import masked, per_note
+from . import per_note
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -180,7 +180,7 @@ def _note_links(note: Note) -> list[tuple[str, str, int]]:
     starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))[:-1]
     prev_end = 0
     out: list[tuple[str, str, int]] = []
-    for pos, end, url, label in find_links(text, masked(note)):
+    for pos, end, url, label in find_links(text, note.masked):
         if not label and not text.startswith("<", pos):
             label = bare_text(text, starts, pos, prev_end)
         prev_end = end

@@ -38,7 +38,7 @@ from ..arxiv import MENTION_RE, arxiv_date, find_arxiv, might_cite_arxiv
 from ..dates import find_dates, leading_date, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Paper, Source, dates_differ
 from ..textutil import shorten
-from . import masked, per_note
+from . import per_note
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -367,7 +367,7 @@ class _NoteReader:
 
     def __init__(self, note: Note) -> None:
         self.note = note
-        self.masked = masked(note)
+        self.masked = note.masked
         self.outline = _outline(self.masked)
         self.ids = self._line_ids()
         self.out: list[_Occurrence] = []

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 from ..model import Note, RoadmapNode, Source
 from ..wikilinks import MDLINK, WIKILINK, nearest
-from . import masked as masked_text
 from . import per_note
 from .tables import find_html_tables, find_pipe_tables
 
@@ -399,7 +398,7 @@ def _note_nodes(note: Note, scan_tags: list[str]) -> list[RoadmapNode]:
     text = note.text
     if not (note.meta.get("roadmap") or "路线" in text or "roadmap" in text.lower()):
         return []  # cheap test first: most notes are no roadmap
-    masked = masked_text(note)
+    masked = note.masked
     flagged = is_roadmap(note, scan_tags, masked)
     if not flagged and not EXPLICIT.search(text):
         return []

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from ..model import Source, Table
 from ..textutil import line_starts
-from . import masked as masked_text
 from . import per_note
 
 if TYPE_CHECKING:
@@ -144,7 +143,7 @@ def _note_tables(note: Note) -> list[tuple[int, list[str], list[list[str]]]]:
     """(source line, header, rows) of each table of one note, in text order (remembered per note)."""
     if "|" not in note.text and "<table" not in note.text.lower():
         return []
-    masked = masked_text(note)
+    masked = note.masked
     found = find_pipe_tables(note.text, masked) + find_html_tables(note.text, masked)
     return [(note.source_line(line), header, rows) for line, header, rows in sorted(found, key=lambda t: t[0])]
 
