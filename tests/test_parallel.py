@@ -106,3 +106,51 @@ def test_sites_with_other_plugins_build_on_one_core(tmp_path: Path) -> None:
     cfg = load_config(str(_config(tmp_path, 4)), docs_dir=str(FIXTURES / "vault"), site_dir=str(tmp_path / "s"))
     assert parallel.worker_count(4, cfg) == (4, "")
     assert parallel.worker_count(1, cfg)[0] == 1
+
+
+def test_pages_are_rendered_once_by_the_process_that_converts_them(tmp_path: Path, monkeypatch) -> None:
+    """Notes and generated pages get their Markdown where they are converted: spread over the
+    workers, each exactly once (not all in the build process before the workers start)."""
+    import os
+
+    from llmnotes import pages, render
+
+    log = tmp_path / "rendered.log"
+
+    def logged(kind, make):
+        def wrapper(*args, **kwargs):
+            with log.open("a", encoding="utf-8") as out:  # O_APPEND: lines from several processes stay whole
+                out.write(f"{os.getpid()} {kind}\n")
+            return make(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(render.NoteRenderer, "render", logged("note", render.NoteRenderer.render))
+    monkeypatch.setattr(pages.PageContext, "render", logged("generated", pages.PageContext.render))
+    site = build_site(FIXTURES / "vault", tmp_path / "site", config_file=_config(tmp_path, 3))
+    rows = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    notes = [pid for pid, kind in rows if kind == "note"]
+    generated = [pid for pid, kind in rows if kind == "generated"]
+    note_pages = [p for p in (FIXTURES / "vault").rglob("*") if p.suffix in (".md", ".txt")]
+    assert len(notes) == len(note_pages)  # each note once
+    assert len(set(notes)) == 3 and len(set(generated)) >= 2  # on every process, generated pages too
+    assert str(os.getpid()) in notes
+    assert (site / "timeline" / "index.html").is_file()
+
+
+def test_a_deferred_file_is_made_once_when_first_read(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+
+    cfg = load_config(str(_config(tmp_path, 1)), docs_dir=str(FIXTURES / "vault"), site_dir=str(tmp_path / "s"))
+    cfg.plugins._current_plugin = "llmnotes"  # as during the plugin's on_files
+    calls = []
+
+    def make() -> str:
+        calls.append(1)
+        return "# Made\n"
+
+    file = parallel.DeferredFile.deferred(cfg, "made.md", make)
+    assert file.is_modified() and calls == []  # asking whether to build it does not make it
+    assert file.content_string == "# Made\n" and file.content_bytes == b"# Made\n"
+    assert calls == [1]
+    file.content_string = "# Replaced\n"
+    assert file.content_string == "# Replaced\n" and calls == [1]

@@ -7,10 +7,12 @@ round-robin to forked workers (a fork inherits the prepared build: config, files
 navigation, templates; only results travel back), while the build process does its
 own share:
 
-- Markdown (`Workers.start_render`, at on_nav): a worker converts its pages and streams
-  back HTML, table of contents, title and anchors in page order; the build process
-  takes them in `page.render` when MkDocs reaches each page, so every page event still
-  runs there, in order.
+- Markdown (`Workers.start_render`, at on_nav): a worker reads and converts its pages
+  and streams back their source, metadata, HTML, table of contents, title and anchors in
+  page order; the build process takes them in `page.read_source` and `page.render` when
+  MkDocs reaches each page, so every page event still runs there, in order. Pages the
+  plugin generates are `DeferredFile`s: their Markdown is made when first read, so the
+  worker that converts a page also renders it (a timeline, a note with its backlinks).
 - Templates (`Workers.start_build`, at on_env): a worker builds and writes its pages with
   MkDocs's own page builder (context, page events, template, file) and returns their
   search entries; MkDocs's page loop skips those pages, and `finish_build` puts the
@@ -36,6 +38,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mkdocs.exceptions import BuildError
+from mkdocs.structure.files import File
 
 # Plugins whose page events only change the page itself, or Material's search index (merged here).
 SAFE_PLUGINS = {"search", "llmnotes"}
@@ -74,6 +77,32 @@ def worker_count(requested: int, config: Any) -> tuple[int, str]:
     if builder is None or list(inspect.signature(builder).parameters) != _BUILD_PAGE_PARAMS:
         return 1, "this MkDocs version builds pages differently"
     return n, ""
+
+
+class DeferredFile(File):
+    """A generated page whose content is made when first read (by whichever process reads it)."""
+
+    _make: Callable[[], str] | None = None
+    _made: str | bytes | None = None
+
+    @classmethod
+    def deferred(cls, config: Any, src_uri: str, make: Callable[[], str]) -> DeferredFile:
+        file = cls.generated(config, src_uri, content="")
+        file._made, file._make = None, make
+        return file
+
+    @property  # type: ignore[override] - MkDocs's File keeps its content in this attribute
+    def _content(self) -> str | bytes | None:
+        if self._make is not None:
+            self._made, self._make = self._make(), None
+        return self._made
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self._made, self._make = value, None
+
+    def is_modified(self) -> bool:
+        return True  # generated for this build, like every in-memory file (and asking must not render it)
 
 
 # --------------------------------------------------------------------------- plumbing
@@ -200,11 +229,11 @@ class Workers:
 
     # ---------------------------------------------------------------- Markdown
 
-    def start_render(self, config: Any, files: Any, skip: set[str]) -> None:
-        """Fork workers that convert every n-th page's Markdown (pages in `skip` are cheap: kept here)."""
+    def start_render(self, config: Any, files: Any) -> None:
+        """Fork workers that read and convert every n-th page's Markdown."""
         from mkdocs.structure.pages import Page
 
-        todo = [f for f in files.documentation_pages() if f.src_uri not in skip]
+        todo = files.documentation_pages()
         for k in range(1, self.n):
             share = todo[k::self.n]
             if not share:
@@ -217,12 +246,13 @@ class Workers:
                     config._current_page = page
                     page = config.plugins.on_pre_page(page, config=config, files=files)
                     page.read_source(config)
+                    source = page.markdown
                     page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config,
                                                                     files=files)
                     page.render(config, files)
                     anchors_to = {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()}
-                    send(("page", file.src_uri, page.content, page.toc, page._title_from_render,
-                          page.present_anchor_ids, anchors_to, capture.take()))
+                    send(("page", file.src_uri, source, page.meta, page.content, page.toc,
+                          page._title_from_render, page.present_anchor_ids, anchors_to, capture.take()))
                 send(("done", capture.take()))
 
             worker = _fork(job, self._in_child)
@@ -231,14 +261,18 @@ class Workers:
                 self._render_by_page[file.src_uri] = worker
 
     def renders(self, page: Any) -> bool:
+        """Whether a worker converts this page (until its result has been taken)."""
         return page.file.src_uri in self._render_by_page
 
-    def take_render(self, page: Any, files: Any) -> None:
-        """Make `page.render` take the worker's result for this page (waiting for it if need be)."""
-        worker = self._render_by_page.pop(page.file.src_uri)
+    def take(self, page: Any) -> None:
+        """Make `page.read_source` and `page.render` take the worker's results for this page
+        (waiting for them if need be). The worker ran the page's Markdown events; MkDocs runs
+        them here again on the source the worker read, which changes nothing that is kept."""
+        src = page.file.src_uri
+        worker = self._render_by_page[src]
+        result: list[tuple] = []
 
-        def render(config: Any, files_: Any) -> None:
-            src = page.file.src_uri
+        def read_source(config: Any) -> None:
             while src not in worker.pending:
                 message = worker.receive()
                 if message[0] == "page":
@@ -246,14 +280,19 @@ class Workers:
                 else:  # "done" before this page: the worker never saw it
                     _replay(message[1])
                     raise BuildError(f"llmnotes: no parallel result for page '{src}'")
-            _, _, content, toc, title, anchors, anchors_to, records = worker.pending.pop(src)
+            result.append(worker.pending.pop(src))
+            page.markdown, page.meta = result[0][2], result[0][3]
+
+        def render(config: Any, files_: Any) -> None:
+            del self._render_by_page[src]
+            _, _, _, _, content, toc, title, anchors, anchors_to, records = result[0]
             _replay(records)
             page.content, page.toc, page._title_from_render = content, toc, title
             page.present_anchor_ids = anchors
             by_src = {f: files_.get_file_from_path(f) for f in anchors_to}
             page.links_to_anchors = {by_src[f]: links for f, links in anchors_to.items() if by_src[f]} or None
 
-        page.render = render
+        page.read_source, page.render = read_source, render
 
     def finish_render(self) -> None:
         """Every page has been taken: collect the workers' last words and reap them."""

@@ -5,6 +5,7 @@ on_config   makes the Markdown and theme settings llmnotes relies on
 on_files    builds the knowledge base from the files, replaces every note with its
             rendered page, adds generated pages, assets and exports
 on_nav       arranges the navigation; in a build, forks workers for Markdown (parallel.py)
+on_pre_page  in a build, hands a page a worker reads and converts to that worker's results
 on_env       serves the theme's navigation from a memo (navcache.py); in a build, forks
             workers for the page templates (parallel.py)
 on_post_page re-escapes the <title> element (Material prints titles unescaped)
@@ -23,6 +24,8 @@ import html
 import json
 import os
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +50,7 @@ from .config import LlmnotesConfig
 from .i18n import Labels
 from .kb import KnowledgeBase
 from .nav import arrange as arrange_nav
-from .pages import PageContext, generate_pages
+from .pages import GeneratedPage, PageContext, generate_pages
 from .progress import Progress
 from .render import NoteRenderer
 from .urls import heading_slug
@@ -172,11 +175,16 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._workers.stop()
             self._workers = None
 
+    def on_pre_page(self, page, *, config, files):
+        if self._workers is not None and self._workers.renders(page):
+            self._workers.take(page)  # read and converted by a worker (parallel.py)
+        return page
+
     # Last, so the cache is keyed by the Markdown Python-Markdown will actually see.
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         if self._workers is not None and self._workers.renders(page):
-            self._workers.take_render(page, files)  # converted by a worker (parallel.py)
+            pass  # its HTML comes from the worker
         elif self.config.enabled and page.file.src_uri in self._generated:
             render_as_html(page, markdown)  # generated pages are HTML (pages/__init__.py)
         elif self.config.enabled and self._renders is not None:
@@ -230,7 +238,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         log.debug(f"building with {n} processes" + (f" ({why_not})" if why_not else ""))
         if n > 1:
             self._workers = parallel.Workers(n, in_child=self._become_worker)
-            self._workers.start_render(config, files, skip=self._generated)
+            self._workers.start_render(config, files)
 
     def _become_worker(self) -> None:
         """In a forked worker: it reports to the build process, never forks, never prints progress."""
@@ -323,7 +331,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                 old = files.get_file_from_path(src)
                 if old is not None:
                     files.remove(old)
-            files.append(File.generated(config, note.page_path, content=renderer.render(note)))
+            files.append(self._page_file(config, note.page_path, partial(renderer.render, note)))
         # Other files of the vault that are neither notes nor assets stay out of the site
         # (the loader reported each of them): among them links to files outside the vault,
         # which must never be published. Judged by where MkDocs found them, not where they point.
@@ -350,7 +358,14 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             old = files.get_file_from_path(page.path)
             if old is not None:
                 files.remove(old)
-            files.append(File.generated(config, page.path, content=page.markdown))
+            files.append(self._page_file(config, page.path, partial(GeneratedPage.markdown.fget, page)))
+
+    def _page_file(self, config, src: str, make: Callable[[], str]) -> File:
+        """A page's file; in a build, its Markdown is made when the page is read, on whichever
+        core reads it (parallel.py). Serve keeps it eager: its caches compare every page."""
+        if self._renders is None:
+            return parallel.DeferredFile.deferred(config, src, make)
+        return File.generated(config, src, content=make())
 
     def _add_assets(self, files: Files, config) -> None:
         for asset in sorted(ASSETS.iterdir()):

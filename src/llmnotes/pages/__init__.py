@@ -6,6 +6,10 @@ can override it. A page's body is HTML rendered with autoescaping on (text from
 notes is always data), wrapped in one `<div markdown="0">`: the plugin publishes it
 as it is, without a pass through Python-Markdown.
 
+An emitter hands its bodies over unrendered (`ctx.later`): a page's HTML is made when
+MkDocs first reads the page, which in a parallel build is in the worker that builds it
+(parallel.py), so the timeline and paper index render on all cores instead of before them.
+
 An emitter may also define `key(ctx) -> list[str]`: digests of every part of the
 knowledge base its pages and templates read (`ctx.fingerprints`). In `serve`, when
 those, the labels, options, URLs style and template files are all unchanged, its pages
@@ -19,7 +23,9 @@ from __future__ import annotations
 import html
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,13 +55,15 @@ def templates_dir() -> Path:
 class GeneratedPage:
     path: str  # source path in the site, e.g. "timeline.md"
     title: str
-    body: str  # Markdown/HTML body (without front matter)
+    body: str | Callable[[], str]  # Markdown/HTML body (without front matter), or what renders it
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def markdown(self) -> str:
         """Front matter + body; the same string while title, body and meta are (a page reused
         across serve rebuilds is then recognised as unchanged without hashing it again)."""
+        if callable(self.body):
+            self.body = self.body()
         made = self.__dict__.get("_markdown")
         if made is None or made[0] is not self.title or made[1] is not self.body or made[2] != self.meta:
             made = self.__dict__["_markdown"] = (self.title, self.body, dict(self.meta),
@@ -121,6 +129,10 @@ class PageContext:
         return self.env.get_template(template).render(
             kb=self.kb, L=self.labels, href=href, note_href=note_href, page_path=page_path, **context
         )
+
+    def later(self, template: str, page_path: str, **context: Any) -> Callable[[], str]:
+        """`render`, when the page is first read (a `GeneratedPage` body)."""
+        return partial(self.render, template, page_path, **context)
 
 
 _ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}

@@ -16,5 +16,5 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
         path = concept.page_path
         mentions = sorted(concept.mentions, key=lambda m: (m.source.note, m.source.line))
         pages.append(GeneratedPage(path, concept.name,
-                                   ctx.render("concept.html", path, concept=concept, mentions=mentions)))
+                                   ctx.later("concept.html", path, concept=concept, mentions=mentions)))
     return pages

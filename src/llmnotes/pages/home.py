@@ -21,5 +21,5 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
                 if name in EMITTERS and ctx.options.get(name, True) is not False
                 and (name != "tags" or kb.tags)]
     recent = sorted(kb.notes.values(), key=lambda n: (-n.mtime, n.path))[:10]
-    body = ctx.render("home.html", "index.md", counts=counts, sections=sections, recent=recent)
+    body = ctx.later("home.html", "index.md", counts=counts, sections=sections, recent=recent)
     return [GeneratedPage("index.md", ctx.options.get("site_name") or ctx.labels["home"], body)]

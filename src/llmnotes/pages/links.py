@@ -66,5 +66,5 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
         return []
     groups = group_links(ctx)
     total = sum(len(g.entries) for g in groups)
-    body = ctx.render("links.html", PAGE, groups=groups, total=total)
+    body = ctx.later("links.html", PAGE, groups=groups, total=total)
     return [GeneratedPage(PAGE, ctx.labels["links"], body)]

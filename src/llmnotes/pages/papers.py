@@ -53,6 +53,6 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
     if ctx.options.get("exports", True) is not False:
         here = ctx.url(PAGE)
         exports = [(name, relative_url(here, name)) for name in SITE_FILES.values()]
-    body = ctx.render("papers.html", PAGE, rows=rows, tags=tags, exports=exports,
+    body = ctx.later("papers.html", PAGE, rows=rows, tags=tags, exports=exports,
                       mismatches=sum(p.date_mismatch for p in kb.papers))
     return [GeneratedPage(PAGE, L["papers"], body)]

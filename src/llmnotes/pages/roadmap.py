@@ -108,6 +108,6 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
             done, total = done + d, total + t
         sections.append({"note": kb.notes[path], "trees": parts["tree"], "plans": parts["plan"],
                          "steps": parts["steps"], "done": done, "total": total})
-    body = ctx.render("roadmap.html", PAGE, sections=sections, node_href=links.node,
+    body = ctx.later("roadmap.html", PAGE, sections=sections, node_href=links.node,
                       cell=links.cell, progress=progress)
     return [GeneratedPage(PAGE, ctx.labels["roadmap"], body)]

@@ -15,9 +15,9 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
     if not kb.tags:
         return []
     pages = [GeneratedPage("tags/index.md", L["tag_index"],
-                           ctx.render("tags.html", "tags/index.md", tags=kb.tags))]
+                           ctx.later("tags.html", "tags/index.md", tags=kb.tags))]
     for tag, paths in kb.tags.items():
         path = kb.tag_page_path(tag)
         notes = sorted((kb.notes[p] for p in paths), key=lambda n: n.title.casefold())
-        pages.append(GeneratedPage(path, f"#{tag}", ctx.render("tag.html", path, tag=tag, notes=notes)))
+        pages.append(GeneratedPage(path, f"#{tag}", ctx.later("tag.html", path, tag=tag, notes=notes)))
     return pages

@@ -158,7 +158,7 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
     years = group(kb.events)
     tags = sorted({t for ev in kb.events for t in ev.tags}, key=str.casefold)
     tag_pages = ctx.options.get("tags", True) is not False
-    body = ctx.render("timeline.html", PAGE, years=years, tags=tags, inline=render,
+    body = ctx.later("timeline.html", PAGE, years=years, tags=tags, inline=render,
                       date_label=lambda ev: date_label(ev, L["present"]), tag_pages=tag_pages,
                       count=len(kb.events))
     return [GeneratedPage(PAGE, L["timeline"], body)]
