@@ -32,7 +32,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import exports, navcache, parallel, safewalk, search, segmenter
+from . import convert, exports, navcache, parallel, safewalk, search, segmenter
 from .cache import (
     THEME_BYTECODE,
     Fingerprints,
@@ -76,6 +76,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._workers: parallel.Workers | None = None
         self._nav = None
         self._files = None
+        self._converter: convert.Converter | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = "dirty" if dirty else command  # a dirty build renders a few pages: no workers
@@ -99,6 +100,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         segmenter.install(_search_plugin(config))
         if self._incremental is not None and _search_plugin(config) is not None:
             _search_plugin(config).search_index_prev = None  # we merge the index ourselves (cache.py)
+        self._converter = convert.Converter(config) if convert.usable() else None
         if self.config.system_fonts:
             self._configure_fonts(config)
         # Every stylesheet and script in assets/ ships with the site (one file per page kind).
@@ -187,8 +189,11 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             pass  # its HTML comes from the worker
         elif self.config.enabled and page.file.src_uri in self._generated:
             render_as_html(page, markdown)  # generated pages are HTML (pages/__init__.py)
-        elif self.config.enabled and self._renders is not None:
-            self._renders.attach(page, markdown, self._render_key)
+        elif self.config.enabled:
+            if self._converter is not None:
+                self._converter.attach(page)  # one Python-Markdown for every page (convert.py)
+            if self._renders is not None:
+                self._renders.attach(page, markdown, self._render_key)
         return markdown
 
     def on_post_page(self, output: str, *, page, config) -> str:
