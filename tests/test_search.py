@@ -138,6 +138,30 @@ def test_tune_index_adds_names_to_pages_not_sections():
     assert search.NAMES_FIELD not in out["docs"][1]
 
 
+def test_page_tuner_writes_what_tuning_the_whole_index_writes():
+    """A build tunes entries page by page as they are added; serve tunes Material's whole file."""
+    config = {"lang": ["zh", "en"], "separator": search.SEPARATOR, "pipeline": [],
+              "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}}
+    pages = [[{"location": "%E5%AF%B9%E9%BD%90/", "title": "对齐", "text": "<p>偏好\u200b对齐  方法</p>"},
+              {"location": "%E5%AF%B9%E9%BD%90/#dpo", "title": "DPO", "text": "  DPO \u200b。"}],
+             [],
+             [{"location": "b/", "title": "B", "text": "<pre>  kept  </pre>"}]]
+    names = {"对齐/": ["Alignment", "偏好对齐"], "b/": ["别名"]}
+
+    def cut(s):
+        return s.replace("偏好", "偏好\u200b")
+
+    whole = search.dump_index(search.tune_index(
+        json.loads(json.dumps({"config": config, "docs": [e for p in pages for e in p]})), names, cut))
+    tuner = search.PageTuner(config, names, cut)
+    entries: list[dict] = []
+    for page in pages:
+        entries.extend(json.loads(json.dumps(page)))
+        tuner.tune_new(entries)
+    assert tuner.dump(entries) == whole
+    assert search.NAMES_FIELD not in config["fields"]  # the site's own config is left alone
+
+
 def test_dump_index_writes_utf8_without_escapes():
     data = {"docs": [{"title": "注意力机制\u200b", "text": "<p>《Attention》</p>"}]}
     raw = search.dump_index(data)

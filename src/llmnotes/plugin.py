@@ -77,6 +77,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._nav = None
         self._files = None
         self._converter: convert.Converter | None = None
+        self._tuner: search.PageTuner | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = "dirty" if dirty else command  # a dirty build renders a few pages: no workers
@@ -165,6 +166,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             if env.bytecode_cache is None:  # compiled templates kept across serve rebuilds
                 env.bytecode_cache = THEME_BYTECODE
             navcache.install(env)  # each inactive navigation entry rendered once per folder
+            self._tuner = self._page_tuner(config)
         if self._workers is not None:
             self._workers.finish_render()
             plugin = _search_plugin(config)
@@ -203,6 +205,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._incremental.remember_title(page)
         if self._progress is not None:
             self._progress.page_written()
+        if self._tuner is not None:  # Material indexed the page at on_page_context
+            self._tuner.tune_new(_search_plugin(config).search_index.entries)
         return collapse_chrome(_escape_html_title(output, page, config))
 
     # Before Material's search plugin writes its index: the workers' entries join it.
@@ -221,7 +225,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if not self.config.enabled:
             return
         index = Path(config.site_dir) / "search" / "search_index.json"
-        rewrite = bool(self.config.search) and self.kb is not None
+        # A build tuned each page's entries as it went (`_page_tuner`); serve rewrites Material's file.
+        rewrite = bool(self.config.search) and self.kb is not None and self._tuner is None
         entries = None  # in a dirty serve rebuild: the whole index, of which Material wrote this build's part
         if self._incremental is not None and _search_plugin(config) is not None and index.is_file():
             entries = self._incremental.merge_search(_search_plugin(config), index, write=not rewrite)
@@ -244,6 +249,22 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if n > 1:
             self._workers = parallel.Workers(n, in_child=self._become_worker)
             self._workers.start_render(config, files)
+
+    def _page_tuner(self, config) -> search.PageTuner | None:
+        """In a build, the search index is tuned a page at a time, by the process that builds the
+        page, and Material writes it as we would (UTF-8): nothing is read back at the end."""
+        plugin = _search_plugin(config)
+        index = getattr(plugin, "search_index", None) if plugin is not None else None
+        if not self.config.search or self.kb is None or index is None or self._renders is not None:
+            return None
+        jieba = segmenter.jieba_like()  # None: Material indexes Chinese unsegmented then; so do we
+
+        def segment(text: str) -> str:
+            return search.segment_han(text, jieba.cut) if jieba else text
+
+        tuner = search.PageTuner(index.config, search.page_names(self.kb, config.use_directory_urls), segment)
+        index.generate_search_index = lambda prev: tuner.dump(index.entries).decode("utf-8")
+        return tuner
 
     def _become_worker(self) -> None:
         """In a forked worker: it reports to the build process, never forks, never prints progress."""

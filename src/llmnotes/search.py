@@ -229,3 +229,32 @@ def tune_index(data: dict[str, Any], names: dict[str, list[str]],
 def dump_index(data: dict[str, Any]) -> bytes:
     """The index as compact UTF-8 JSON: `\\uXXXX` escapes made it about twice its size."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+class PageTuner:
+    """`tune_index`, a page at a time, in whichever process builds the page.
+
+    In a build the index entries are tuned as the search plugin adds each page's (a parallel
+    build spreads that over its workers), so nothing is read back and tuned at the end.
+    `config` is the index's config as Material writes it (lang, separator, pipeline, fields);
+    the tuner keeps its own copy, with the names field added.
+    """
+
+    CONFIG_KEYS = ("lang", "separator", "pipeline", "fields")
+
+    def __init__(self, config: dict[str, Any], names: dict[str, list[str]],
+                 segment: Callable[[str], str] = lambda s: s) -> None:
+        self.config = {key: json.loads(json.dumps(config[key], default=str)) for key in self.CONFIG_KEYS}
+        self.names = names
+        self.segment = segment
+        self.done = 0
+        tune_index({"config": self.config, "docs": []}, names, segment)
+
+    def tune_new(self, entries: list[dict[str, Any]]) -> None:
+        """Tune the entries added since the last call (the list only grows while pages are built)."""
+        if len(entries) > self.done:
+            tune_index({"config": self.config, "docs": entries[self.done:]}, self.names, self.segment)
+        self.done = len(entries)
+
+    def dump(self, entries: list[dict[str, Any]]) -> bytes:
+        return dump_index({"config": self.config, "docs": entries})
