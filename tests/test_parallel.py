@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import markdown
@@ -77,23 +79,45 @@ def test_warnings_of_workers_are_reported_and_counted(tmp_path: Path, caplog) ->
     assert messages[1] == messages[2]
 
 
-def test_an_error_in_a_worker_fails_the_build_naming_the_page(tmp_path: Path, monkeypatch, caplog) -> None:
-    vault = tmp_path / "v"
-    vault.mkdir()
-    for i in range(6):
-        (vault / f"n{i}.md").write_text(f"# N{i}\n\n{'EXPLODE' if i == 3 else 'fine'}\n", encoding="utf-8")
+def _failing_markdown(monkeypatch, fails: Callable[[], bool]) -> None:
+    """Python-Markdown raises, naming the page's heading, wherever `fails()` says so."""
     convert = markdown.Markdown.convert
 
     def failing(self, source):
-        if "EXPLODE" in source:
-            raise ValueError("the extension broke")
+        if fails():
+            raise ValueError(f"the extension broke on {source.split()[1]}")
         return convert(self, source)
 
     monkeypatch.setattr(markdown.Markdown, "convert", failing)
+
+
+def _six_notes(tmp_path: Path) -> Path:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    for i in range(6):
+        (vault / f"n{i}.md").write_text(f"# N{i}\n\nfine\n", encoding="utf-8")
+    return vault
+
+
+def test_an_error_in_a_worker_fails_the_build_naming_the_page(tmp_path: Path, monkeypatch, caplog) -> None:
+    build_process = os.getpid()
+    _failing_markdown(monkeypatch, lambda: os.getpid() != build_process)
     with pytest.raises(Abort):
-        build_site(vault, tmp_path / "site", config_file=_config(tmp_path, 2))
+        build_site(_six_notes(tmp_path), tmp_path / "site", config_file=_config(tmp_path, 2))
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert any("n3.md" in m and "parallel worker" in m and "ValueError: the extension broke" in m for m in errors)
+    assert any(f"n{i}.md" in m and "parallel worker" in m and f"ValueError: the extension broke on N{i}" in m
+               for m in errors for i in range(6)), errors
+
+
+def test_an_error_on_a_page_converted_ahead_is_reported_at_its_turn(tmp_path: Path, monkeypatch, caplog) -> None:
+    """The build process converts its share before MkDocs's loop; an error surfaces as one core's would."""
+    build_process = os.getpid()
+    _failing_markdown(monkeypatch, lambda: os.getpid() == build_process)
+    with pytest.raises(ValueError, match=r"the extension broke on N(\d)") as raised:
+        build_site(_six_notes(tmp_path), tmp_path / "site", config_file=_config(tmp_path, 2))
+    page = f"n{raised.value.args[0][-1]}.md"
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(f"Error reading page '{page}'" in m for m in errors), errors
 
 
 def test_sites_with_other_plugins_build_on_one_core(tmp_path: Path) -> None:
@@ -108,12 +132,10 @@ def test_sites_with_other_plugins_build_on_one_core(tmp_path: Path) -> None:
     assert parallel.worker_count(1, cfg)[0] == 1
 
 
-def test_pages_are_rendered_once_by_the_process_that_converts_them(tmp_path: Path, monkeypatch) -> None:
-    """Notes and generated pages get their Markdown where they are converted: spread over the
-    workers, each exactly once (not all in the build process before the workers start)."""
-    import os
-
-    from llmnotes import pages, render
+def test_pages_are_rendered_once_after_the_workers_start(tmp_path: Path, monkeypatch) -> None:
+    """Notes and generated pages get their Markdown where they are converted, each exactly once,
+    and none in the build process before the workers are forked (that was serial work)."""
+    from llmnotes import pages, plugin, render
 
     log = tmp_path / "rendered.log"
 
@@ -126,15 +148,32 @@ def test_pages_are_rendered_once_by_the_process_that_converts_them(tmp_path: Pat
 
     monkeypatch.setattr(render.NoteRenderer, "render", logged("note", render.NoteRenderer.render))
     monkeypatch.setattr(pages.PageContext, "render", logged("generated", pages.PageContext.render))
+    monkeypatch.setattr(plugin.LlmnotesPlugin, "_start_workers",
+                        logged("fork", plugin.LlmnotesPlugin._start_workers))
     site = build_site(FIXTURES / "vault", tmp_path / "site", config_file=_config(tmp_path, 3))
-    rows = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
-    notes = [pid for pid, kind in rows if kind == "note"]
-    generated = [pid for pid, kind in rows if kind == "generated"]
+    kinds = [line.split()[1] for line in log.read_text(encoding="utf-8").splitlines()]
     note_pages = [p for p in (FIXTURES / "vault").rglob("*") if p.suffix in (".md", ".txt")]
-    assert len(notes) == len(note_pages)  # each note once
-    assert len(set(notes)) == 3 and len(set(generated)) >= 2  # on every process, generated pages too
-    assert str(os.getpid()) in notes
+    assert kinds.count("note") == len(note_pages)  # each note once
+    assert kinds[0] == "fork"  # nothing rendered before
+    assert kinds.count("generated") >= 5
     assert (site / "timeline" / "index.html").is_file()
+
+
+def test_each_page_is_claimed_by_exactly_one_process(tmp_path: Path) -> None:
+    pages = [f"p{i}.md" for i in range(400)]
+    claims = parallel._Claims(pages)
+    mine = tmp_path / "worker.txt"
+    pid = os.fork()
+    if pid == 0:  # a worker: claims as it goes, like the build process
+        taken = [p for p in pages if claims.claim(p, 1) == 1]
+        mine.write_text("\n".join(taken), encoding="utf-8")
+        os._exit(0)
+    here = [p for p in pages if claims.claim(p, parallel._Claims.HERE) == parallel._Claims.HERE]
+    os.waitpid(pid, 0)
+    there = [p for p in mine.read_text(encoding="utf-8").splitlines() if p]
+    assert sorted(here + there) == sorted(pages)  # every page once: none twice, none lost
+    assert all(claims.claim(p, 1) == 1 for p in there)  # the first claim stands
+    assert claims.claim("not-a-page.md", 1) == parallel._Claims.HERE
 
 
 def test_a_deferred_file_is_made_once_when_first_read(tmp_path: Path) -> None:

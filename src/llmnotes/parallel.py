@@ -2,27 +2,31 @@
 
 MkDocs builds pages one after another, twice over: Python-Markdown for every page, then
 the theme's templates and the search plugin's HTML parsing for every page. Both are
-per-page work whose only shared result is the search index, so pages are dealt
-round-robin to forked workers (a fork inherits the prepared build: config, files,
-navigation, templates; only results travel back), while the build process does its
-own share:
+per-page work whose only shared result is the search index, so pages are spread over
+forked workers (a fork inherits the prepared build: config, files, navigation,
+templates; only results travel back), the build process doing its share. Who does a
+page is decided as the work goes (`_Claims`): each process walks the pages in order and
+takes the next one nobody has, so a process slowed down by a busy core or a heavy page
+takes fewer, and none sits idle while another has a queue.
 
-- Markdown (`Workers.start_render`, at on_nav): a worker reads and converts its pages
-  and streams back their source, metadata, HTML, table of contents, title and anchors in
-  page order; the build process takes them in `page.read_source` and `page.render` when
-  MkDocs reaches each page, so every page event still runs there, in order. Pages the
-  plugin generates are `DeferredFile`s: their Markdown is made when first read, so the
-  worker that converts a page also renders it (a timeline, a note with its backlinks).
-- Templates (`Workers.start_build`, at on_env): a worker builds and writes its pages with
-  MkDocs's own page builder (context, page events, template, file) and returns their
-  search entries; MkDocs's page loop skips those pages, and `finish_build` puts the
-  entries in page order before the search plugin writes its index.
+- Markdown (`Workers.start_render`, at on_nav): every page is read and converted
+  ahead of MkDocs's page loop, by a worker (which streams back source, metadata, HTML,
+  table of contents, title and anchors) or by the build process itself; MkDocs's loop
+  then takes each page's results in `page.read_source` and `page.render`, so every page
+  event still runs in the build process, in order. Pages the plugin generates are
+  `DeferredFile`s: their Markdown is made when first read, so whoever converts a page
+  also renders it (a timeline, a note with its backlinks).
+- Templates (`Workers.start_build`, at on_env): a worker builds and writes the pages it
+  claims with MkDocs's own page builder (context, page events, template, file) and
+  returns their search entries; MkDocs's loop skips those pages, and `finish_build`
+  puts the entries in page order before the search plugin writes its index.
 
-A worker's log records are replayed in the build process (for Markdown, at its page), so
-warnings print and count for `--strict` as in a sequential build; a worker's error fails
-the build with the page named. Used only where that is safe: a build (not `serve`, whose
-server runs threads), a system with fork and more than one core, and a site whose plugins
-are all known to keep no per-page state but Material's search index.
+Log records of a page converted ahead are replayed in the build process at that page's
+turn (a worker's templates: at the end), so warnings print and count for `--strict` as in
+a sequential build; an error fails the build with the page named. Used only where that is
+safe: a build (not `serve`, whose server runs threads), a system with fork and more than
+one core, and a site whose plugins are all known to keep no per-page state but
+Material's search index.
 """
 
 from __future__ import annotations
@@ -170,6 +174,7 @@ def _fork(job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
     """Run `job(send, capture, current)` in a forked process (`current[0]`: the page at work);
     the build process keeps the reading end."""
     read_fd, write_fd = os.pipe()
+    _widen(write_fd)
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()  # objects shared with the fork stay untouched by its collector: fewer copied pages
@@ -184,6 +189,7 @@ def _fork(job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
 
             def send(message: tuple) -> None:
                 pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.flush()  # whole messages: the build process reads them as they come
 
             current = [""]
             try:
@@ -205,6 +211,46 @@ def _fork(job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
     return _Worker(pid, os.fdopen(read_fd, "rb"))
 
 
+def _widen(fd: int) -> None:
+    """A pipe of 1 MB (Linux) rather than 64 KB: a worker runs on while its pages wait to be read."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
+class _Claims:
+    """Which process converts or builds each page: the first to reach it.
+
+    Every process walks the pages in the same order and claims each one nobody holds yet,
+    so a process slowed down (a busy core, a heavy page) simply takes fewer. One byte per
+    page, in memory the forks share, under a lock the forks share.
+    """
+
+    HERE = 255  # the build process; workers are 1, 2, ...
+
+    def __init__(self, pages: list[str]) -> None:
+        import mmap
+        import multiprocessing
+
+        self._index = {src: i for i, src in enumerate(pages)}
+        self._owner = mmap.mmap(-1, max(1, len(pages)))
+        self._lock = multiprocessing.get_context("fork").Lock()
+
+    def claim(self, src: str, who: int) -> int:
+        """Claim `src` for `who`; returns who holds it now (`who`, or whoever came first)."""
+        i = self._index.get(src)
+        if i is None:
+            return self.HERE  # not a page of the share-out: the build process does it, as MkDocs would
+        with self._lock:
+            owner = self._owner[i]
+            if not owner:
+                self._owner[i] = owner = who
+        return owner
+
+
 def _error_record(exc: BaseException) -> logging.LogRecord:
     record = logging.LogRecord("mkdocs.plugins.llmnotes", logging.DEBUG, __file__, 0,
                                "".join(traceback.format_exception(exc)), None, None)
@@ -215,76 +261,149 @@ def _error_record(exc: BaseException) -> logging.LogRecord:
 # --------------------------------------------------------------------------- the two phases
 
 
+def _convert(file: Any, config: Any, files: Any) -> tuple:
+    """Read and convert one page as MkDocs's page loop would; the results, without log records."""
+    from mkdocs.structure.pages import Page
+
+    page = file.page if file.page is not None else Page(None, file, config)
+    config._current_page = page
+    try:
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        source = page.markdown
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        page.render(config, files)
+    finally:
+        config._current_page = None
+    anchors_to = {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()}
+    return ("page", file.src_uri, source, page.meta, page.content, page.toc, page._title_from_render,
+            page.present_anchor_ids, anchors_to)
+
+
+def _convert_here(file: Any, config: Any, files: Any, capture: _Capture) -> Callable[[], tuple]:
+    """`_convert` in the build process, ahead of MkDocs's loop: its log records are held back
+    for the page's turn (as a worker's are), and an error is raised then, naming the page."""
+    loggers = (logging.getLogger(), logging.getLogger("mkdocs"))
+    saved = [logger.handlers for logger in loggers]
+    for logger in loggers:
+        logger.handlers = [capture]
+    try:
+        made = _convert(file, config, files)
+        failed = None
+    except Exception as exc:  # noqa: BLE001 - raised again when MkDocs reaches the page
+        made, failed = None, exc
+    finally:
+        for logger, handlers in zip(loggers, saved):
+            logger.handlers = handlers
+    records = capture.take()
+
+    def result() -> tuple:
+        if failed is not None:
+            _replay(records)
+            raise failed
+        return made + (records,)
+
+    return result
+
+
 class Workers:
     """The forked workers of one build; `n` processes in all, counting the build process."""
 
     def __init__(self, n: int, in_child: Callable[[], None]) -> None:
         self.n = n
         self._in_child = in_child
-        self._render_by_page: dict[str, _Worker] = {}
-        self._renderers: list[_Worker] = []
+        self._renderers: dict[int, _Worker] = {}
+        self._results: dict[str, Callable[[], tuple]] = {}  # page → its converted results, once claimed
+        self._taken: set[str] = set()
+        self._converting = False
         self._builders: list[_Worker] = []
-        self._built: set[str] = set()
         self._original_build_page: Any = None
 
     # ---------------------------------------------------------------- Markdown
 
     def start_render(self, config: Any, files: Any) -> None:
-        """Fork workers that read and convert every n-th page's Markdown."""
-        from mkdocs.structure.pages import Page
-
+        """Convert every page's Markdown now, on all processes: fork workers, then take a share
+        here too. Each page goes to the first process that claims it (`_Claims`)."""
         todo = files.documentation_pages()
+        claims = _Claims([f.src_uri for f in todo])
         for k in range(1, self.n):
-            share = todo[k::self.n]
-            if not share:
-                continue
-
-            def job(send, capture, current, share=share):
-                for file in share:
-                    current[0] = file.src_uri
-                    page = file.page if file.page is not None else Page(None, file, config)
-                    config._current_page = page
-                    page = config.plugins.on_pre_page(page, config=config, files=files)
-                    page.read_source(config)
-                    source = page.markdown
-                    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config,
-                                                                    files=files)
-                    page.render(config, files)
-                    anchors_to = {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()}
-                    send(("page", file.src_uri, source, page.meta, page.content, page.toc,
-                          page._title_from_render, page.present_anchor_ids, anchors_to, capture.take()))
+            def job(send, capture, current, k=k):
+                for file in todo:
+                    if claims.claim(file.src_uri, k) == k:
+                        current[0] = file.src_uri
+                        send(_convert(file, config, files) + (capture.take(),))
                 send(("done", capture.take()))
 
-            worker = _fork(job, self._in_child)
-            self._renderers.append(worker)
-            for file in share:
-                self._render_by_page[file.src_uri] = worker
+            self._renderers[k] = _fork(job, self._in_child)
+        capture = _Capture()
+        self._converting = True
+        try:
+            for file in todo:
+                owner = claims.claim(file.src_uri, _Claims.HERE)
+                if owner == _Claims.HERE:
+                    self._results[file.src_uri] = _convert_here(file, config, files, capture)
+                else:
+                    self._results[file.src_uri] = self._from_worker(file.src_uri, self._renderers[owner])
+                self._read_ready()
+        finally:
+            self._converting = False
 
-    def renders(self, page: Any) -> bool:
-        """Whether a worker converts this page (until its result has been taken)."""
-        return page.file.src_uri in self._render_by_page
-
-    def take(self, page: Any) -> None:
-        """Make `page.read_source` and `page.render` take the worker's results for this page
-        (waiting for them if need be). The worker ran the page's Markdown events; MkDocs runs
-        them here again on the source the worker read, which changes nothing that is kept."""
-        src = page.file.src_uri
-        worker = self._render_by_page[src]
-        result: list[tuple] = []
-
-        def read_source(config: Any) -> None:
+    @staticmethod
+    def _from_worker(src: str, worker: _Worker) -> Callable[[], tuple]:
+        def result() -> tuple:
             while src not in worker.pending:
+                if not worker.pid:  # it has said "done"
+                    raise BuildError(f"llmnotes: no parallel result for page '{src}'")
                 message = worker.receive()
                 if message[0] == "page":
                     worker.pending[message[1]] = message
                 else:  # "done" before this page: the worker never saw it
                     _replay(message[1])
                     raise BuildError(f"llmnotes: no parallel result for page '{src}'")
-            result.append(worker.pending.pop(src))
+            return worker.pending.pop(src)
+
+        return result
+
+    def _read_ready(self) -> None:
+        """Take in what the workers have sent so far, so that none waits on a full pipe."""
+        import select
+
+        live = {w.reader: w for w in self._renderers.values() if w.pid}
+        while live:
+            ready, _, _ = select.select(list(live), [], [], 0)
+            if not ready:
+                return
+            for reader in ready:
+                worker = live[reader]
+                message = worker.receive()
+                if message[0] == "page":
+                    worker.pending[message[1]] = message
+                else:
+                    _replay(message[1])
+                    worker.reap()
+                    del live[reader]
+
+    def renders(self, page: Any) -> bool:
+        """Whether this page's HTML was made ahead, here or in a worker (until it has been taken)."""
+        return page.file.src_uri in self._taken
+
+    def take(self, page: Any) -> None:
+        """Make `page.read_source` and `page.render` take the results made ahead for this page
+        (waiting for a worker's if need be). The page's Markdown events ran where it was
+        converted; MkDocs runs them again on the source read there, which changes nothing kept."""
+        src = page.file.src_uri
+        if self._converting or src not in self._results:
+            return
+        made = self._results.pop(src)
+        self._taken.add(src)
+        result: list[tuple] = []
+
+        def read_source(config: Any) -> None:
+            result.append(made())
             page.markdown, page.meta = result[0][2], result[0][3]
 
         def render(config: Any, files_: Any) -> None:
-            del self._render_by_page[src]
+            self._taken.discard(src)
             _, _, _, _, content, toc, title, anchors, anchors_to, records = result[0]
             _replay(records)
             page.content, page.toc, page._title_from_render = content, toc, title
@@ -296,31 +415,31 @@ class Workers:
 
     def finish_render(self) -> None:
         """Every page has been taken: collect the workers' last words and reap them."""
-        for worker in self._renderers:
+        for worker in self._renderers.values():
             while worker.pid:
                 message = worker.receive()
                 if message[0] == "done":
                     _replay(message[1])
                     worker.reap()
-        self._renderers = []
-        self._render_by_page = {}
+        self._renderers = {}
+        self._results = {}
+        self._taken = set()
 
     # ---------------------------------------------------------------- templates
 
     def start_build(self, config: Any, files: Any, nav: Any, env: Any, search_index: Any) -> None:
-        """Fork workers that build and write every n-th page; MkDocs's loop then skips them."""
+        """Fork workers that build and write pages; MkDocs's loop here skips the pages they claimed."""
         mkbuild = _mkdocs_build_module()
         build_page = mkbuild._build_page
         doc_files = files.documentation_pages()
+        claims = _Claims([f.src_uri for f in doc_files])
         for k in range(1, self.n):
-            share = doc_files[k::self.n]
-            if not share:
-                continue
-
-            def job(send, capture, current, share=share):
+            def job(send, capture, current, k=k):
                 entries = search_index.entries if search_index is not None else []
                 results = []
-                for file in share:
+                for file in doc_files:
+                    if claims.claim(file.src_uri, k) != k:
+                        continue
                     current[0] = file.src_uri
                     before = len(entries)
                     build_page(file.page, config, doc_files, nav, env, False, file.inclusion.is_excluded())
@@ -328,12 +447,9 @@ class Workers:
                 send(("built", results, capture.take()))
 
             self._builders.append(_fork(job, self._in_child))
-            self._built.update(f.src_uri for f in share)
-
-        built = self._built
 
         def build_page_here(page, *args, **kwargs):
-            if page.file.src_uri in built:
+            if claims.claim(page.file.src_uri, _Claims.HERE) != _Claims.HERE:
                 return None
             return build_page(page, *args, **kwargs)
 
@@ -378,12 +494,12 @@ class Workers:
     def stop(self) -> None:
         """After an error: put MkDocs back, end the workers."""
         self._restore()
-        for worker in [*self._renderers, *self._builders]:
+        for worker in [*self._renderers.values(), *self._builders]:
             if worker.pid:
                 try:
                     os.kill(worker.pid, 9)
                 except ProcessLookupError:
                     pass
                 worker.reap()
-        self._renderers, self._builders = [], []
-        self._render_by_page, self._built = {}, set()
+        self._renderers, self._builders = {}, []
+        self._results, self._taken = {}, set()

@@ -180,15 +180,15 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._workers = None
 
     def on_pre_page(self, page, *, config, files):
-        if self._workers is not None and self._workers.renders(page):
-            self._workers.take(page)  # read and converted by a worker (parallel.py)
+        if self._workers is not None:
+            self._workers.take(page)  # read and converted ahead, on one of the cores (parallel.py)
         return page
 
     # Last, so the cache is keyed by the Markdown Python-Markdown will actually see.
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         if self._workers is not None and self._workers.renders(page):
-            pass  # its HTML comes from the worker
+            pass  # its HTML was made ahead
         elif self.config.enabled and page.file.src_uri in self._generated:
             render_as_html(page, markdown)  # generated pages are HTML (pages/__init__.py)
         elif self.config.enabled:
