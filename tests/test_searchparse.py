@@ -107,6 +107,10 @@ SNIPPETS = {
                          " &#xd800; &unknown; 5 > 3</p>"), True),
     "entities in attributes": (('<h2 id="a&amp;b">T</h2><h3 id="&#x4e2d;">U</h3><h4 id="&lt;x&gt;">V</h4>'
                                "<a href='?a=1&amp;b=2' title=\"&quot;q&quot;\">l</a>"), True),
+    # Python 3.14 (and recent security releases) unescape attribute values by HTML5's rules,
+    # older ones with html.unescape: where the two differ, HTMLParser of this Python decides.
+    "references read differently by Pythons": ('<h2 id="a&copy=b">T</h2><a title="&ampx;">x</a>', False),
+    "references read alike": ("<h2 id=\"&amp;&lt;&#65;&#x42;&copy;\" title='a & b && c'>T</h2>", True),
     "attribute syntax": (("<h2 id=bare class = 'c' data-x = \"y\" hidden>T</h2><h3\n id=\"n\"\tclass=x\n>"
                          'U</h3><h4 id="" title=\'\'>V</h4>'), True),
     "void tags": (('<p>a<br>b<img src="x.png" alt="i">c<hr>d<input type="checkbox" disabled>e</p>'
@@ -182,7 +186,7 @@ TAGS = ["p", "div", "span", "pre", "code", "a", "li", "ul", "ol", "h1", "h2", "h
 ATTRS = ['id="s1"', "id='s2'", "id=s3", "id", 'id = "s4"', 'id=""', 'class="headerlink"', "class=headerlink",
          'class="linenodiv"', 'class="x"', "class", 'CLASS="headerlink"', 'class="head&#101;rlink"',
          "data-search-exclude", "DATA-Search-Exclude", 'data-search-exclude=""', 'href="?a=1&amp;b=&#x4e2d;"',
-         'title="&lt;T&gt;"', "hidden", 'data-x="a b\nc"', "title='it\"s'"]
+         'title="&lt;T&gt;"', "hidden", 'title="&copy=x"', 'title="&ampx;"', "title='a & b'", 'data-x="a b\nc"', "title='it\"s'"]
 TEXT = ["text", "more words", " ", "\n", "\n\n  ", "a\nb", "&amp;", "&lt;x&gt;", "&#x4e2d;文", "中文内容",
         "&nbsp;", "&#1;", "x &", "&notin", "5 > 3", "\t", "¶", "&copy"]
 FAST_OTHER = ["<!-- c -->", "<!---->", "<!-- <p> -->", "</p>", "</div>", "</li>"]
@@ -217,7 +221,7 @@ def test_random_soup() -> None:
         html = soup(rng, slow=i % 3 == 0)
         assert_same(html)
         paths[fast(html)] += 1
-    assert paths[True] > 2500 and paths[False] > 300  # both tokenisers were put to the test
+    assert paths[True] > 1000 and paths[False] > 1000  # both tokenisers were put to the test
 
 
 # -- pages of real builds -------------------------------------------------------------

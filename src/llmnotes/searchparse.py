@@ -14,12 +14,13 @@ and `Element` objects, title and text piece by piece, quirks included) in two pa
   "the section's element is open" means "an element with its tag is open": exactly
   what the string version computes, without a Python call per comparison;
 - a page is tokenised by one compiled regex when every `<` in it starts a construct
-  whose tokenising by HTMLParser is plain: a start tag with simple attributes, an end
-  tag, a comment. Text between two of them is one chunk, unescaped, as HTMLParser
-  gives it with `convert_charrefs`. Anything else anywhere (a stray `<`, a doctype,
-  CDATA, a processing instruction, an element with raw content such as `<script>`,
-  unusual attribute syntax) sends the whole page to the real HTMLParser, which then
-  calls the same handlers.
+  that every Python's HTMLParser tokenises alike and plainly: a start tag with simple
+  attributes, an end tag, a comment. Text between two of them is one chunk, unescaped,
+  as HTMLParser gives it with `convert_charrefs`. Anything else anywhere (a stray `<`,
+  a doctype, CDATA, a processing instruction, an element with raw content such as
+  `<script>`, unusual attribute syntax, a character reference in an attribute value
+  that Pythons unescape differently) sends the whole page to the real HTMLParser,
+  which then calls the same handlers.
 
 `install` makes Material's search plugin use it, only for the Material version whose
 parser it was checked against (`VERIFIED`); `uninstall` puts Material's parser back.
@@ -32,6 +33,7 @@ import inspect
 import re
 import types
 from html import escape, unescape
+from html.entities import html5
 from html.parser import HTMLParser
 from typing import Any
 
@@ -74,6 +76,10 @@ _TOKEN = re.compile(
     r"|(<)|\Z)"
 )
 _ATTRIBUTE = re.compile(r"""([^\s=]+)(?:\s*=\s*("[^"]*"|'[^']*'|\S+))?""")
+# An "&" in an attribute value that html.unescape (HTMLParser up to Python 3.13.3) and
+# HTML5's rules (later HTMLParsers: "&copy=" and "&copyx" stay) read alike: a numeric
+# reference with ";", a known name with ";", or no reference at all. Group: the name.
+_REFERENCE = re.compile(r"&(?:#[0-9]+;|#[xX][0-9a-fA-F]+;|([a-zA-Z][a-zA-Z0-9]*;)|(?![a-zA-Z#]))")
 _NO_ATTRS: dict = {}  # for every start tag whose attributes the handlers need not see: never changed
 
 
@@ -127,6 +133,8 @@ class SectionParser:
                 if attrs and (tag in HEADINGS or "&" in attrs or "linenodiv" in attrs
                               or "headerlink" in attrs or "data-search-exclude" in attrs.lower()):
                     attrs = _attributes(attrs)
+                    if attrs is None:
+                        return False
                 else:
                     attrs = _NO_ATTRS
                 start(tag, attrs)
@@ -240,14 +248,24 @@ def _escape(text: str) -> str:
     return escape(text, quote=False) if "&" in text or "<" in text or ">" in text else text
 
 
-def _attributes(source: str) -> dict:
-    """HTMLParser's attributes (names lowercased, values unescaped, no value: None) as Material's dict."""
+def _attributes(source: str) -> dict | None:
+    """HTMLParser's attributes (names lowercased, values unescaped, no value: None) as Material's dict.
+
+    None when a value holds a character reference that not every Python unescapes alike.
+    """
     attrs = {}
     for name, value in _ATTRIBUTE.findall(source):
         if not value:  # a present value is never empty here: it has quotes or a character
             attrs[name.lower()] = None
-        else:
-            attrs[name.lower()] = unescape(value[1:-1] if value[0] in "\"'" else value)
+            continue
+        if value[0] in "\"'":
+            value = value[1:-1]
+        if "&" in value:
+            references = _REFERENCE.findall(value)
+            if len(references) != value.count("&") or not all(r in html5 for r in references if r):
+                return None
+            value = unescape(value)
+        attrs[name.lower()] = value
     return attrs
 
 
