@@ -9,9 +9,11 @@ specially, and from random soup of the same ingredients.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -178,6 +180,17 @@ def test_pieces_fed_one_by_one() -> None:
         assert_same(*pieces)
 
 
+def test_one_document_per_parser() -> None:
+    """Closed twice, the sections stay (as HTMLParser's); fed after closing, it says so."""
+    parser = SectionParser()
+    parser.feed(SNIPPETS["sections"][0])
+    parser.close()
+    parser.close()
+    assert len(parser.data) == 3
+    with pytest.raises(RuntimeError):
+        parser.feed("<p>more</p>")
+
+
 # -- random soup ----------------------------------------------------------------------
 
 TAGS = ["p", "div", "span", "pre", "code", "a", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h6",
@@ -237,11 +250,22 @@ def _config(tmp_path: Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def parser_kept() -> Iterator[None]:
+    """Whichever parser Material had before (llmnotes may have installed ours), it has after."""
+    ours = material.Parser is SectionParser
+    try:
+        yield
+    finally:
+        searchparse.uninstall(material)
+        if ours:
+            assert searchparse.install(material)
+
+
 def build(vault: Path, out: Path, *, ours: bool) -> tuple[list[str], bytes, set]:
     """Build `vault` with our parser or Material's: (each page's HTML, search_index.json, parsers used)."""
     pages: list[str] = []
     used: set = set()
-    was = material.Parser
     add_entry = material.SearchIndex.add_entry_from_context
     install = searchparse.install
 
@@ -250,10 +274,10 @@ def build(vault: Path, out: Path, *, ours: bool) -> tuple[list[str], bytes, set]
         used.add(material.Parser)
         return add_entry(index, page)
 
+    searchparse.uninstall(material)
     if ours:
         assert searchparse.install(material)
     else:
-        searchparse.uninstall(material)
         searchparse.install = lambda *args, **kwargs: False  # llmnotes' on_config must not install it
     material.SearchIndex.add_entry_from_context = record
     try:
@@ -261,8 +285,6 @@ def build(vault: Path, out: Path, *, ours: bool) -> tuple[list[str], bytes, set]
     finally:
         material.SearchIndex.add_entry_from_context = add_entry
         searchparse.install = install
-        searchparse.uninstall(material)
-        material.Parser = was
     return pages, (out / "site" / "search" / "search_index.json").read_bytes(), used
 
 
@@ -283,9 +305,10 @@ def seeds_vault(seeds_dir) -> Path:
 def test_every_page_of_a_build_and_its_index(vault, request, tmp_path: Path) -> None:
     if isinstance(vault, str):
         vault = request.getfixturevalue(vault)
-    pages, index, used = build(vault, tmp_path / "material", ours=False)
+    with parser_kept():
+        pages, index, used = build(vault, tmp_path / "material", ours=False)
+        pages_ours, index_ours, used_ours = build(vault, tmp_path / "ours", ours=True)
     assert used == {MaterialParser}
-    pages_ours, index_ours, used_ours = build(vault, tmp_path / "ours", ours=True)
     assert used_ours == {SectionParser}
     assert pages_ours == pages
     assert len(pages) > 5 and len(index) > 1000
@@ -328,8 +351,7 @@ class _Page:
 
 
 def test_install_replaces_materials_parser_and_uninstall_puts_it_back(monkeypatch) -> None:
-    was = material.Parser
-    try:
+    with parser_kept():
         searchparse.uninstall(material)
         assert material.Parser is MaterialParser
         assert searchparse.fingerprint(material) == searchparse.VERIFIED  # the Material checked against
@@ -355,21 +377,15 @@ def test_install_replaces_materials_parser_and_uninstall_puts_it_back(monkeypatc
         assert ours.entries == theirs.entries and len(ours.entries) == 6
         searchparse.uninstall(material)  # twice: nothing to undo
         assert material.Parser is MaterialParser
-    finally:
-        material.Parser = was
 
 
 def test_install_takes_the_search_plugin() -> None:
-    was = material.Parser
-    try:
+    with parser_kept():
         searchparse.uninstall(material)
-        plugin = material.SearchPlugin()
-        assert searchparse.install(plugin) is True
-        assert material.Parser is SectionParser
         assert searchparse.install(None) is False  # a site without Material's search: nothing to do
-    finally:
-        searchparse.uninstall(material)
-        material.Parser = was
+        assert material.Parser is MaterialParser
+        assert searchparse.install(material.SearchPlugin()) is True
+        assert material.Parser is SectionParser
 
 
 @pytest.mark.parametrize("changes", [{"Parser": ChangedParser}, {"void": material.void | {"p"}},

@@ -88,6 +88,7 @@ class SectionParser:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._pieces: list[str] = []
+        self._closed = False
         self.fallbacks = 0  # documents tokenised by HTMLParser (0 or 1)
         self._reset()
 
@@ -100,9 +101,14 @@ class SectionParser:
         self._open_permalinks = 0
 
     def feed(self, data: str) -> None:
+        if self._closed:  # Material parses one page per parser; HTMLParser would go on
+            raise RuntimeError("SectionParser parses one document: feed it, then close it")
         self._pieces.append(data)
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         pieces, self._pieces = self._pieces, []
         if len(pieces) == 1 and self._tokenise(pieces[0]):
             return
@@ -323,7 +329,7 @@ def install(search_plugin_or_module: Any = None) -> bool:
 def uninstall(search_plugin_or_module: Any = None) -> None:
     """Put Material's own parser back (None: in the installed Material)."""
     module = _module(search_plugin_or_module)
-    if module is not None and module.Parser is SectionParser:
+    if module is not None and module.Parser is SectionParser and module in _originals:
         module.Parser = _originals.pop(module)
 
 
@@ -332,7 +338,7 @@ def material_parser(search_plugin_or_module: Any = None) -> Any | None:
     module = _module(search_plugin_or_module)
     if module is None:
         return None
-    return _originals[module] if module.Parser is SectionParser else module.Parser
+    return _originals.get(module) if module.Parser is SectionParser else module.Parser
 
 
 def _module(search_plugin_or_module: Any) -> Any | None:
