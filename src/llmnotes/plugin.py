@@ -32,7 +32,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import convert, exports, navcache, parallel, safewalk, search, segmenter
+from . import convert, exports, navcache, parallel, safewalk, search, searchparse, segmenter
 from .cache import (
     THEME_BYTECODE,
     Fingerprints,
@@ -99,6 +99,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._configure_search(config)
         # Same segmentation as jieba, many times faster (see segmenter.py): Material cuts with it too.
         segmenter.install(_search_plugin(config))
+        # The same sections as Material's search parser, ~4x sooner (see searchparse.py).
+        searchparse.install(_search_plugin(config))
         if self._incremental is not None and _search_plugin(config) is not None:
             _search_plugin(config).search_index_prev = None  # we merge the index ourselves (cache.py)
         self._converter = convert.Converter(config) if convert.usable() else None
