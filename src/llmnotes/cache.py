@@ -42,6 +42,37 @@ _CONTENT_START = '<div class="md-content"'
 _CONTENT_END = "</article>"
 _BLANK_RUN = re.compile(r"[ \t\r]*\n\s*")
 _SCRIPT_OR_STYLE = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>)", re.DOTALL | re.IGNORECASE)
+_CLOSING = re.compile(r"</(?:script|style)>", re.IGNORECASE)
+# Where the chrome is cut into pieces that repeat from page to page (a navigation entry, a
+# header link): between the "<" and the "l" of each <li, <label, <link. A cut between two
+# characters that are not whitespace falls in no run of whitespace, and in none of ">\n<",
+# "<pre", "<textarea", "</script>", "</style>" (each has one "<", not followed by "l").
+_CUT = "<l"
+_MIXED, _PRE = 1, 2  # a piece holding </script> or </style>; one holding <pre or <textarea
+_WHOLE, _LAST, _INNER = 0, 1, 2  # kinds of text kept: a whole chrome, its last piece, another piece
+
+
+class _Kept:
+    """Collapsed chrome by its text and kind, for the process; starts over past `limit` characters."""
+
+    def __init__(self, limit: int) -> None:
+        self.store: dict[tuple[str, int], str | int] = {}
+        self.size = 0
+        self.limit = limit
+
+    def put(self, key: tuple[str, int], value: str | int) -> str | int:
+        size = len(key[0]) + (len(value) if isinstance(value, str) else 0)
+        if size > self.limit:  # kept, it would push out everything else
+            return value
+        if self.size + size > self.limit:
+            self.store.clear()
+            self.size = 0
+        self.store[key] = value
+        self.size += size
+        return value
+
+
+_KEPT = _Kept(1 << 24)
 
 
 def collapse_chrome(output: str) -> str:
@@ -57,8 +88,46 @@ def collapse_chrome(output: str) -> str:
 
 
 def _collapse(chrome: str) -> str:
-    if "<pre" in chrome or "<textarea" in chrome:  # a theme that puts preformatted text there: leave it
+    """`_collapse_text(chrome)`, from pieces collapsed on earlier pages where it can be.
+
+    After the last `</script>` or `</style>`, no script or style holds a cut, so collapsing
+    there is the same piece by piece: each piece, as cut, is collapsed once and kept (a page
+    of 2,000 notes has ~140, nearly all kept from pages before it). What comes before is
+    collapsed as a whole, with the pieces' output joined to its last part; a chrome with no
+    cut after its last script is kept whole."""
+    parts = chrome.split(_CUT)
+    last = len(parts) - 1
+    done: list[str] = []  # collapsed pieces, from the end
+    k = last
+    while k > 0:
+        key = (parts[k], _INNER if k < last else _LAST)
+        piece = _KEPT.store.get(key)
+        if piece is None:
+            text = "".join((_CUT[1:], parts[k], "<" if k < last else ""))
+            piece = _KEPT.put(key, _MIXED if _CLOSING.search(text) else
+                              _PRE if "<pre" in text or "<textarea" in text else _collapse_text(text))
+        if piece == _PRE:
+            return chrome
+        if piece == _MIXED:
+            break
+        done.append(piece)  # type: ignore[arg-type]
+        k -= 1
+    if k == last:
+        whole = _KEPT.store.get((chrome, _WHOLE))
+        if whole is None:
+            whole = _KEPT.put((chrome, _WHOLE), _PRE if "<pre" in chrome or "<textarea" in chrome else
+                              _collapse_text(chrome))
+        return chrome if whole == _PRE else whole  # type: ignore[return-value]
+    before = _CUT.join(parts[:k + 1]) + "<"
+    if "<pre" in before or "<textarea" in before:
         return chrome
+    done.reverse()
+    return _collapse_text(before, "".join(done))
+
+
+def _collapse_text(chrome: str, rest: str = "") -> str:
+    """The collapsed chrome (which holds no `<pre` or `<textarea`), its last part followed
+    by `rest`: the collapsed text after it, which holds no script or style."""
     # Between two tags of the chrome (lists, links, icons in flex boxes) a newline shows nothing;
     # in a script or a style it may mean something: left there. (str.replace per piece: a regex
     # with a callback per gap cost half a millisecond a page.)
@@ -66,6 +135,8 @@ def _collapse(chrome: str) -> str:
     last = len(parts) - 1
     for i in range(0, len(parts), 2):  # even pieces are markup, odd ones scripts and styles
         piece = parts[i].replace(">\n<", "><")
+        if i == last:
+            piece += rest
         if i > 0 and piece[:1] == "\n" and piece[1:2] in ("<", ""):  # after </script> or </style>
             piece = piece[1:]
         if i < last and piece[-1:] == "\n" and (len(piece) == 1 or piece[-2] == ">"):  # before <script>
