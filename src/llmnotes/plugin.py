@@ -359,7 +359,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                 old = files.get_file_from_path(src)
                 if old is not None:
                     files.remove(old)
-            files.append(self._page_file(config, note.page_path, partial(renderer.render, note)))
+            files.append(self._generated_file(config, note.page_path, partial(renderer.render, note)))
         # Other files of the vault that are neither notes nor assets stay out of the site
         # (the loader reported each of them): among them links to files outside the vault,
         # which must never be published. Judged by where MkDocs found them, not where they point.
@@ -386,11 +386,11 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             old = files.get_file_from_path(page.path)
             if old is not None:
                 files.remove(old)
-            files.append(self._page_file(config, page.path, partial(GeneratedPage.markdown.fget, page)))
+            files.append(self._generated_file(config, page.path, partial(GeneratedPage.markdown.fget, page)))
 
-    def _page_file(self, config, src: str, make: Callable[[], str]) -> File:
-        """A page's file; in a build, its Markdown is made when the page is read, on whichever
-        core reads it (parallel.py). Serve keeps it eager: its caches compare every page."""
+    def _generated_file(self, config, src: str, make: Callable[[], str]) -> File:
+        """A file we generate; in a build, made when MkDocs reads it (a page: on whichever core
+        converts it, see parallel.py). Serve keeps it eager: its caches compare every page."""
         if self._renders is None:
             return parallel.DeferredFile.deferred(config, src, make)
         return File.generated(config, src, content=make())
@@ -410,12 +410,11 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                 files.remove(old)
             def make(fmt: str = fmt) -> str:
                 return exports.render(kb, fmt, config.use_directory_urls, compact=True)
-            if memo is None:
-                content = make()
-            else:
-                key = digest(str(config.use_directory_urls), *exports.key(fingerprints, fmt))
-                content = memo.get(("export", key), make)
-            files.append(File.generated(config, name, content=content))
+            if memo is None:  # a build: written when MkDocs copies the files, while workers build pages
+                files.append(self._generated_file(config, name, make))
+                continue
+            key = digest(str(config.use_directory_urls), *exports.key(fingerprints, fmt))
+            files.append(File.generated(config, name, content=memo.get(("export", key), make)))
 
 
 def _search_plugin(config):
