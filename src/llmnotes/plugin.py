@@ -32,7 +32,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import convert, exports, navcache, parallel, safewalk, search, searchparse, segmenter
+from . import convert, exports, navcache, parallel, safewalk, search, searchparse, segmenter, themememo
 from .cache import (
     THEME_BYTECODE,
     Fingerprints,
@@ -168,6 +168,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             if env.bytecode_cache is None:  # compiled templates kept across serve rebuilds
                 env.bytecode_cache = THEME_BYTECODE
             navcache.install(env)  # each inactive navigation entry rendered once per folder
+            themememo.install(env)  # the theme's interface strings translated once per build
             self._tuner = self._page_tuner(config)
         if self._workers is not None:
             self._workers.finish_render()
