@@ -2,6 +2,7 @@
 
 on_startup  keeps a loader cache across `serve` rebuilds (the plugin object lives on)
 on_config   makes the Markdown and theme settings llmnotes relies on
+on_pre_build in a build, moves the old site aside for a forked process to delete (oldsite.py)
 on_files    builds the knowledge base from the files, replaces every note with its
             rendered page, adds generated pages, assets and exports
 on_nav       arranges the navigation; in a build, forks workers for Markdown (parallel.py)
@@ -32,7 +33,18 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import convert, exports, navcache, parallel, safewalk, search, searchparse, segmenter, themememo
+from . import (
+    convert,
+    exports,
+    navcache,
+    oldsite,
+    parallel,
+    safewalk,
+    search,
+    searchparse,
+    segmenter,
+    themememo,
+)
 from .cache import (
     THEME_BYTECODE,
     Fingerprints,
@@ -78,6 +90,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._files = None
         self._converter: convert.Converter | None = None
         self._tuner: search.PageTuner | None = None
+        self._clearing: oldsite.Clearing | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = "dirty" if dirty else command  # a dirty build renders a few pages: no workers
@@ -114,6 +127,13 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             elif asset.suffix == ".js" and src not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(src)
         return config
+
+    def on_pre_build(self, *, config) -> None:
+        # MkDocs empties site_dir right after this event: on a second core instead (oldsite.py).
+        self._clearing = None
+        if self.config.enabled and self._command == "build" and self.config.workers != 1 \
+                and parallel.usable_cores() > 1:
+            self._clearing = oldsite.clear_in_background(config.site_dir)
 
     def on_files(self, files: Files, *, config) -> Files:
         if not self.config.enabled:
@@ -178,6 +198,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._wait_for_old_site()
         if self._workers is not None:
             self._workers.stop()
             self._workers = None
@@ -233,6 +254,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         entries = None  # in a dirty serve rebuild: the whole index, of which Material wrote this build's part
         if self._incremental is not None and _search_plugin(config) is not None and index.is_file():
             entries = self._incremental.merge_search(_search_plugin(config), index, write=not rewrite)
+        self._wait_for_old_site()
         if self._progress is not None:
             self._progress.done()
             self._progress = None
@@ -268,6 +290,11 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         tuner = search.PageTuner(index.config, search.page_names(self.kb, config.use_directory_urls), segment)
         index.generate_search_index = lambda prev: tuner.dump(index.entries).decode("utf-8")
         return tuner
+
+    def _wait_for_old_site(self) -> None:
+        if self._clearing is not None:
+            self._clearing.wait()
+            self._clearing = None
 
     def _become_worker(self) -> None:
         """In a forked worker: it reports to the build process, never forks, never prints progress."""
