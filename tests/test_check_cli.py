@@ -108,6 +108,8 @@ def test_llmnotes_build_strict_fails_on_the_same_warnings(vault, tmp_path):
     relaxed = run("build", str(vault), "-o", str(site))
     assert relaxed.returncode == 0, relaxed.stderr
     assert (site / "links" / "index.html").is_file()
+    # The command ends without tearing down its objects, but only once its log is out.
+    assert "Documentation built in" in relaxed.stderr.splitlines()[-1]
     strict = run("build", str(vault), "-o", str(tmp_path / "strict-site"), "--strict")
     assert strict.returncode == 1
     # The warnings are logged through MkDocs's plugin logger, so they name the files.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -102,8 +103,6 @@ def poll_interval(files: int) -> float:
 
 def _quicker_watcher(notes_dir: Path) -> None:
     """MkDocs's own server and file watcher, looking for changes as often as the vault allows."""
-    import os
-
     from mkdocs.commands import serve as serve_command
     from mkdocs.livereload import LiveReloadServer
 
@@ -133,6 +132,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.func(args)
+
+
+def run() -> None:
+    """The `llmnotes` command. After a build the process ends at once, without Python freeing
+    its objects one by one (~0.4 s after a 2,000-note site: time a reader waits for nothing).
+    The site's files are closed by then; the log and output are flushed first."""
+    args = _parser().parse_args()
+    code = args.func(args)
+    if args.command == "build":
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="llmnotes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -159,9 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
     p.set_defaults(func=cmd_serve)
 
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return parser
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
