@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """`make bench`: llmnotes against plain MkDocs + Material on the same generated corpus, in one run.
 
-    .venv/bin/python benchmarks/run.py [--notes N] [--no-serve] [--profile] [--memory-only]
+    .venv/bin/python benchmarks/run.py [--notes N] [--rounds N] [--no-serve] [--profile] [--memory-only]
     BENCH_NOTES=2000 make bench
 
 The baseline is what a user would otherwise run: Material with `navigation.prune` and
 `search` with `lang: [zh, en]` (jieba installed), no llmnotes. The llmnotes build is
 the packaged default configuration with every generated page and search on. Both
-build the same corpus (benchmarks/gen_corpus.py), each in its own process so its peak
-memory is its own. Figures are printed as ratios against the baseline measured in
-this run, so they compare across machines. Nothing here is a test: it only measures.
+build the same corpus (benchmarks/gen_corpus.py) with the command a user types
+(`mkdocs build -f baseline.yml`, `llmnotes build NOTES`), timed from start to exit;
+`--rounds N` alternates N builds of each and reports medians. Figures are printed as
+ratios against the baseline measured in this run, so they compare across machines.
+Nothing here is a test: it only measures.
 
 Measured: build wall time (ratio llmnotes/baseline), site size, search index size,
 peak memory (max RSS of the build process, plus its parallel workers), the core alone (KnowledgeBase.build,
@@ -127,17 +129,32 @@ def _pss_kb(pid: int) -> int:
 
 
 def _run_child(args: list[str], quiet: bool = True) -> dict:
-    """Run this script as a child; wall time measured here, figures parsed from its last line.
+    """Run this script as a child; wall time measured here, figures parsed from its last line."""
+    data = _run([sys.executable, str(Path(__file__).resolve()), *args], f"child {args[:2]}")
+    line = [ln for ln in data["stdout"].splitlines() if ln.startswith("BENCH ")][-1]
+    return {**json.loads(line[6:]), **data}
 
-    On Linux the memory of the build and its parallel workers together is sampled as it
-    runs (proportional set size, pages a fork shares with its parent counted once).
-    """
+
+def _run_build(kind: str, corpus: Path, work: Path) -> dict:
+    """The build as a user runs it, `mkdocs build` or `llmnotes build`, timed from start to exit."""
+    site = work / f"site-{kind}"
+    if kind == "baseline":
+        cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(work / "baseline.yml")]
+    else:
+        cmd = [sys.executable, "-m", "llmnotes.cli", "build", str(corpus), "-o", str(site)]
+    data = _run(cmd, f"{kind} build")
+    data["peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # without PSS: an upper bound
+    return data
+
+
+def _run(cmd: list[str], what: str) -> dict:
+    """Run `cmd`; its wall time, output, and (Linux) its peak memory together with its forked
+    workers, sampled as it runs (proportional set size: pages a fork shares counted once)."""
     import threading
 
     env = {**os.environ, "CI": "true"}  # progress output stays quiet: only the summary line
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), *args],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak_pss = [0]
 
     def sample() -> None:
@@ -149,15 +166,11 @@ def _run_child(args: list[str], quiet: bool = True) -> dict:
     sampler.start()
     stdout, stderr = child.communicate()
     sampler.join()
-    proc = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
     wall = time.perf_counter() - started
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
-        raise SystemExit(f"bench: child {args[:2]} failed with exit code {proc.returncode}")
-    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH ")][-1]
-    data = json.loads(line[6:])
-    data["wall"] = wall
-    data["log"] = proc.stderr
+    if child.returncode != 0:
+        sys.stderr.write(stdout[-3000:] + stderr[-3000:])
+        raise SystemExit(f"bench: {what} failed with exit code {child.returncode}")
+    data: dict = {"wall": wall, "stdout": stdout, "log": stderr}
     if peak_pss[0]:
         data["peak_pss_mb"] = peak_pss[0] / 1024
     return data
@@ -244,6 +257,11 @@ def print_profile(path: Path, limit: int = 25) -> None:
 # --------------------------------------------------------------------------- report
 
 
+def _median_run(runs: list[dict]) -> dict:
+    """The round of median wall time (its other figures with it)."""
+    return sorted(runs, key=lambda d: d["wall"])[(len(runs) - 1) // 2]
+
+
 def mb(n: float) -> str:
     return f"{n / 1e6:.1f} MB"
 
@@ -262,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true", help="cProfile the llmnotes build and print top costs")
     ap.add_argument("--memory-only", action="store_true",
                     help="only the llmnotes build's peak memory (for the 10,000-note check)")
+    ap.add_argument("--rounds", type=int, default=1, help="builds of each kind, alternating; medians reported")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
@@ -293,10 +312,14 @@ def main(argv: list[str] | None = None) -> int:
               f"(target ≤ {TARGET_PEAK_MB_10000} MB at 10,000 notes: {verdict(peak <= TARGET_PEAK_MB_10000)})")
         return 0
 
-    print("building: baseline ...", flush=True)
-    base = _run_child(["--child", "baseline", str(corpus), str(work / "site-baseline")])
-    print("building: llmnotes ...", flush=True)
-    ours = _run_child(["--child", "llmnotes", str(corpus), str(work / "site-llmnotes")])
+    # Alternating rounds, each figure the median of its rounds: a shared machine's noise
+    # falls on both sides alike.
+    runs: dict[str, list[dict]] = {"baseline": [], "llmnotes": []}
+    for r in range(a.rounds):
+        for kind in ("baseline", "llmnotes"):
+            print(f"building: {kind} (round {r + 1} of {a.rounds}) ...", flush=True)
+            runs[kind].append(_run_build(kind, corpus, work))
+    base, ours = (_median_run(runs[k]) for k in ("baseline", "llmnotes"))
     core = _run_child(["--child", "core", str(corpus)])
 
     sizes = {k: tree_size(work / f"site-{k}") for k in ("baseline", "llmnotes")}
@@ -347,12 +370,15 @@ def main(argv: list[str] | None = None) -> int:
     summary = [ln for ln in ours["log"].splitlines() if re.search(r"llmnotes", ln)]
     if summary:
         print("llmnotes log: " + summary[-1].strip())
+    if a.rounds > 1:
+        print("build rounds (s): " + "; ".join(f"{k} " + ", ".join(f"{d['wall']:.2f}" for d in v)
+                                                for k, v in runs.items()))
     if serve:
         print("serve rounds: " + "; ".join(f"{k} " + ", ".join(f"{t:.2f}" for t in v) for k, v in serve.items()))
     (work / "result.json").write_text(json.dumps({
-        "notes": a.notes, "baseline": {k: v for k, v in base.items() if k != "log"},
-        "llmnotes": {k: v for k, v in ours.items() if k != "log"}, "core": {k: v for k, v in core.items()
-                                                                              if k != "log"},
+        "notes": a.notes, "baseline": {k: v for k, v in base.items() if k not in ("log", "stdout")},
+        "llmnotes": {k: v for k, v in ours.items() if k not in ("log", "stdout")},
+        "core": {k: v for k, v in core.items() if k not in ("log", "stdout")},
         "site_bytes": sizes, "index_bytes": index, "pages": pages, "serve": serve}, indent=1), encoding="utf-8")
     if a.profile:  # a build of its own: cProfile slows a build down, the timed one stays clean
         prof = work / "llmnotes.prof"
