@@ -240,3 +240,27 @@ def _walk(node):
     yield node
     for child in node.children:
         yield from _walk(child)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="reading notes on several processes needs fork()")
+@pytest.mark.parametrize("folder", ["vault", FIXTURES / "vault", SEEDS], ids=str)
+def test_notes_read_on_several_processes_give_the_same_knowledge_base(folder, vault: Path, monkeypatch):
+    """A build on several cores runs the extractors' per-note passes ahead, on every core."""
+    root = vault if folder == "vault" else Path(folder)
+    if not root.is_dir():
+        pytest.skip(f"{root} is not here")
+    one = snapshot(KnowledgeBase.build(root))
+    import llmnotes.forkmap as forkmap
+
+    spread = forkmap.map_claimed
+    calls = []
+
+    def recorded(items, compute, processes):
+        calls.append(processes)
+        return spread(items, compute, processes)
+
+    monkeypatch.setattr(forkmap, "map_claimed", recorded)
+    three = snapshot(KnowledgeBase.build(root, processes=3))
+    assert calls == [3]  # the parallel pass ran
+    for part in one:
+        assert three[part] == one[part], part

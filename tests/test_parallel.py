@@ -159,23 +159,6 @@ def test_pages_are_rendered_once_after_the_workers_start(tmp_path: Path, monkeyp
     assert (site / "timeline" / "index.html").is_file()
 
 
-def test_each_page_is_claimed_by_exactly_one_process(tmp_path: Path) -> None:
-    pages = [f"p{i}.md" for i in range(400)]
-    claims = parallel._Claims(pages)
-    mine = tmp_path / "worker.txt"
-    pid = os.fork()
-    if pid == 0:  # a worker: claims as it goes, like the build process
-        taken = [p for p in pages if claims.claim(p, 1) == 1]
-        mine.write_text("\n".join(taken), encoding="utf-8")
-        os._exit(0)
-    here = [p for p in pages if claims.claim(p, parallel._Claims.HERE) == parallel._Claims.HERE]
-    os.waitpid(pid, 0)
-    there = [p for p in mine.read_text(encoding="utf-8").splitlines() if p]
-    assert sorted(here + there) == sorted(pages)  # every page once: none twice, none lost
-    assert all(claims.claim(p, 1) == 1 for p in there)  # the first claim stands
-    assert claims.claim("not-a-page.md", 1) == parallel._Claims.HERE
-
-
 def test_a_deferred_file_is_made_once_when_first_read(tmp_path: Path) -> None:
     from mkdocs.config import load_config
 

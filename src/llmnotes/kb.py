@@ -58,7 +58,7 @@ class KnowledgeBase:
 
     @classmethod
     def build(cls, root: Path | str, cache: dict[str, Any] | None = None,
-              unresolved_level: Level = "warning") -> KnowledgeBase:
+              unresolved_level: Level = "warning", processes: int = 1) -> KnowledgeBase:
         """Load `root` and derive everything. `cache` lets `serve` skip unchanged work.
 
         `cache` is a dict the caller keeps across builds: it holds the loader's parsed
@@ -69,12 +69,16 @@ class KnowledgeBase:
         `unresolved_level`: how a link to a name without a note is reported. A warning by
         default (a typo fails `--strict`); a vault that links to concepts on purpose, as
         Obsidian users do for notes not yet written, can lower it to "info".
+
+        `processes`: how many processes may read the notes for the extractors (forked; a
+        one-off build on several cores).
         """
         with _cycle_collector_paused():
-            return cls._build(Path(root), cache, unresolved_level)
+            return cls._build(Path(root), cache, unresolved_level, processes)
 
     @classmethod
-    def _build(cls, root: Path, cache: dict[str, Any] | None, unresolved_level: Level) -> KnowledgeBase:
+    def _build(cls, root: Path, cache: dict[str, Any] | None, unresolved_level: Level,
+               processes: int = 1) -> KnowledgeBase:
         memos: dict[str, extract.NoteMemo] | None = None
         if cache is not None:
             memos = cache.setdefault("passes", {})
@@ -95,7 +99,7 @@ class KnowledgeBase:
                  wikilinks=wikilinks, backlinks=backlinks, concepts=concepts, tags=tags, note_tags=note_tags)
         kb._resolver = resolver
         kb._memos = memos
-        extract.run_all(kb)
+        extract.run_all(kb, processes)
         kb.diagnostics.sort(key=lambda d: (d.path, d.line or 0))
         return kb
 

@@ -5,9 +5,9 @@ the theme's templates and the search plugin's HTML parsing for every page. Both 
 per-page work whose only shared result is the search index, so pages are spread over
 forked workers (a fork inherits the prepared build: config, files, navigation,
 templates; only results travel back), the build process doing its share. Who does a
-page is decided as the work goes (`_Claims`): each process walks the pages in order and
-takes the next one nobody has, so a process slowed down by a busy core or a heavy page
-takes fewer, and none sits idle while another has a queue.
+page is decided as the work goes (`forkmap.Claims`): each process walks the pages in
+order and takes the next one nobody has, so a process slowed down by a busy core or a
+heavy page takes fewer, and none sits idle while another has a queue.
 
 - Markdown (`Workers.start_render`, at on_nav): every page is read and converted
   ahead of MkDocs's page loop, by a worker (which streams back source, metadata, HTML,
@@ -44,16 +44,11 @@ from typing import Any
 from mkdocs.exceptions import BuildError
 from mkdocs.structure.files import File
 
+from .forkmap import Claims, usable_cores
+
 # Plugins whose page events only change the page itself, or Material's search index (merged here).
 SAFE_PLUGINS = {"search", "llmnotes"}
 _BUILD_PAGE_PARAMS = ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"]
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def _mkdocs_build_module() -> Any:
@@ -221,36 +216,6 @@ def _widen(fd: int) -> None:
         pass
 
 
-class _Claims:
-    """Which process converts or builds each page: the first to reach it.
-
-    Every process walks the pages in the same order and claims each one nobody holds yet,
-    so a process slowed down (a busy core, a heavy page) simply takes fewer. One byte per
-    page, in memory the forks share, under a lock the forks share.
-    """
-
-    HERE = 255  # the build process; workers are 1, 2, ...
-
-    def __init__(self, pages: list[str]) -> None:
-        import mmap
-        import multiprocessing
-
-        self._index = {src: i for i, src in enumerate(pages)}
-        self._owner = mmap.mmap(-1, max(1, len(pages)))
-        self._lock = multiprocessing.get_context("fork").Lock()
-
-    def claim(self, src: str, who: int) -> int:
-        """Claim `src` for `who`; returns who holds it now (`who`, or whoever came first)."""
-        i = self._index.get(src)
-        if i is None:
-            return self.HERE  # not a page of the share-out: the build process does it, as MkDocs would
-        with self._lock:
-            owner = self._owner[i]
-            if not owner:
-                self._owner[i] = owner = who
-        return owner
-
-
 def _error_record(exc: BaseException) -> logging.LogRecord:
     record = logging.LogRecord("mkdocs.plugins.llmnotes", logging.DEBUG, __file__, 0,
                                "".join(traceback.format_exception(exc)), None, None)
@@ -323,9 +288,9 @@ class Workers:
 
     def start_render(self, config: Any, files: Any) -> None:
         """Convert every page's Markdown now, on all processes: fork workers, then take a share
-        here too. Each page goes to the first process that claims it (`_Claims`)."""
+        here too. Each page goes to the first process that claims it (`forkmap.Claims`)."""
         todo = files.documentation_pages()
-        claims = _Claims([f.src_uri for f in todo])
+        claims = Claims([f.src_uri for f in todo])
         for k in range(1, self.n):
             def job(send, capture, current, k=k):
                 for file in todo:
@@ -339,8 +304,8 @@ class Workers:
         self._converting = True
         try:
             for file in todo:
-                owner = claims.claim(file.src_uri, _Claims.HERE)
-                if owner == _Claims.HERE:
+                owner = claims.claim(file.src_uri, Claims.HERE)
+                if owner == Claims.HERE:
                     self._results[file.src_uri] = _convert_here(file, config, files, capture)
                 else:
                     self._results[file.src_uri] = self._from_worker(file.src_uri, self._renderers[owner])
@@ -432,7 +397,7 @@ class Workers:
         mkbuild = _mkdocs_build_module()
         build_page = mkbuild._build_page
         doc_files = files.documentation_pages()
-        claims = _Claims([f.src_uri for f in doc_files])
+        claims = Claims([f.src_uri for f in doc_files])
         for k in range(1, self.n):
             def job(send, capture, current, k=k):
                 entries = search_index.entries if search_index is not None else []
@@ -449,7 +414,7 @@ class Workers:
             self._builders.append(_fork(job, self._in_child))
 
         def build_page_here(page, *args, **kwargs):
-            if claims.claim(page.file.src_uri, _Claims.HERE) != _Claims.HERE:
+            if claims.claim(page.file.src_uri, Claims.HERE) != Claims.HERE:
                 return None
             return build_page(page, *args, **kwargs)
 

@@ -140,8 +140,12 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             return files
         started = time.perf_counter()
         # Per-note caches pay off only across serve rebuilds; a one-off build skips their copies.
+        # A build on several cores reads the notes for the extractors on all of them (forkmap.py).
+        processes = 1
+        if self._command == "build" and self._renders is None:
+            processes = self.config.workers or parallel.usable_cores()
         kb = KnowledgeBase.build(Path(config.docs_dir), cache=self._cache if self._renders is not None else None,
-                                 unresolved_level=self.config.unresolved_links)
+                                 unresolved_level=self.config.unresolved_links, processes=processes)
         self.kb = kb
         self._log_diagnostics(kb)
         labels = self._labels(config)

@@ -5,15 +5,19 @@ An extractor never sees MkDocs. Each module exposes `collect(kb)`, which reads
 knowledge base (`kb.events`, `kb.papers`, ...), adding diagnostics to
 `kb.diagnostics`. Cross-note work (dedupe) happens inside `collect`.
 
-What an extractor reads from one note alone goes through `per_note`: a knowledge base
-built with a cache (`serve`) keeps it across rebuilds, so a rebuild redoes only the
-edited notes, then the cross-note work.
+What an extractor reads from one note alone goes through `per_note`, and the module says
+what that is (`note_pass(kb)`): a knowledge base built with a cache (`serve`) keeps it
+across rebuilds, so a rebuild redoes only the edited notes, then the cross-note work;
+a build on several cores reads the notes in parallel first (`run_all`), each process
+running every extractor's pass on the notes it claims (forkmap.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from .. import forkmap
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -57,6 +61,9 @@ def per_note(kb: KnowledgeBase, name: str, note: Note, compute: Callable[[Note],
 
     `name` names the pass; `compute` must read only `note` (see NoteMemo).
     """
+    ahead: dict[str, dict[str, Any]] | None = getattr(kb, "_read_ahead", None)
+    if ahead is not None and note.path in ahead.get(name, ()):
+        return ahead[name].pop(note.path)  # handed out once: the caller may keep or change it
     memos: dict[str, NoteMemo] | None = getattr(kb, "_memos", None)
     if memos is None:
         return compute(note)
@@ -66,8 +73,23 @@ def per_note(kb: KnowledgeBase, name: str, note: Note, compute: Callable[[Note],
     return memo.get(note, compute)
 
 
-def run_all(kb: KnowledgeBase) -> None:
+def run_all(kb: KnowledgeBase, processes: int = 1) -> None:
+    """Every extractor, in order. With `processes` > 1 (and no cache: a one-off build), the
+    per-note passes run first on that many processes; `collect` then finds them done."""
     from importlib import import_module
 
-    for name in MODULES:
-        import_module(f"{__name__}.{name}").collect(kb)
+    modules = {name: import_module(f"{__name__}.{name}") for name in MODULES}
+    if processes > 1 and getattr(kb, "_memos", None) is None:
+        passes = {name: module.note_pass(kb) for name, module in modules.items()}
+
+        def read(path: str) -> dict[str, Any]:
+            note = kb.notes[path]
+            return {name: compute(note) for name, compute in passes.items()}
+
+        done = forkmap.map_claimed(list(kb.notes), read, processes)
+        kb._read_ahead = {name: {path: done[path][name] for path in done} for name in passes}
+    try:
+        for module in modules.values():
+            module.collect(kb)
+    finally:
+        kb._read_ahead = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
@@ -186,6 +187,11 @@ def _note_links(note: Note) -> list[tuple[str, str, int]]:
         prev_end = end
         out.append((url, label, note.source_line(bisect_right(starts, pos) - 1)))
     return out
+
+
+def note_pass(kb: KnowledgeBase) -> Callable[[Note], list[tuple[str, str, int]]]:
+    """What `collect` reads from one note alone (see `per_note`)."""
+    return _note_links
 
 
 def collect(kb: KnowledgeBase) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -814,6 +815,11 @@ def _note_papers(note: Note) -> tuple[list[tuple[Paper, int | None]], list[Diagn
     reader = _NoteReader(note)
     reader.diags = []
     return [(o.paper, o.date_line) for o in reader.run()], reader.diags
+
+
+def note_pass(kb: KnowledgeBase) -> Callable[[Note], tuple[list[tuple[Paper, int | None]], list[Diagnostic]]]:
+    """What `collect` reads from one note alone (see `per_note`)."""
+    return _note_papers
 
 
 def collect(kb: KnowledgeBase) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Note, RoadmapNode, Source
@@ -411,12 +411,18 @@ def _copy(nodes: list[RoadmapNode]) -> list[RoadmapNode]:
                         list(n.cells)) for n in nodes]
 
 
-def collect(kb: KnowledgeBase) -> None:
-    roadmap: list[RoadmapNode] = []
+def note_pass(kb: KnowledgeBase) -> Callable[[Note], list[RoadmapNode]]:
+    """What `collect` reads from one note alone (see `per_note`)."""
     def nodes_of(note: Note) -> list[RoadmapNode]:
         scan = kb.scans.get(note.path)
         return _note_nodes(note, scan.tags if scan else [])
 
+    return nodes_of
+
+
+def collect(kb: KnowledgeBase) -> None:
+    roadmap: list[RoadmapNode] = []
+    nodes_of = note_pass(kb)
     kept = getattr(kb, "_memos", None) is not None  # nodes kept for the next build: resolve copies
     for note in kb.notes.values():
         roots = per_note(kb, "roadmap", note, nodes_of)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
@@ -146,6 +147,11 @@ def _note_tables(note: Note) -> list[tuple[int, list[str], list[list[str]]]]:
     masked = note.masked
     found = find_pipe_tables(note.text, masked) + find_html_tables(note.text, masked)
     return [(note.source_line(line), header, rows) for line, header, rows in sorted(found, key=lambda t: t[0])]
+
+
+def note_pass(kb: KnowledgeBase) -> Callable[[Note], list[tuple[int, list[str], list[list[str]]]]]:
+    """What `collect` reads from one note alone (see `per_note`)."""
+    return _note_tables
 
 
 def collect(kb: KnowledgeBase) -> None:

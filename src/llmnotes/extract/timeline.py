@@ -41,6 +41,7 @@ An explicit date that cannot be read is a warning with the file and line.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -667,12 +668,18 @@ def _note_events(root: Path, note: Note, scan: Scan | None) -> tuple[list[_Found
             [(ev, _key(ev), event_links(ev.text)) for ev in inferred], diags)
 
 
+def note_pass(kb: KnowledgeBase) -> Callable[[Note], tuple[list[_Found], list[_Found], list[Diagnostic]]]:
+    """What `collect` reads from one note alone (see `per_note`)."""
+    return lambda n: _note_events(kb.root, n, kb.scans.get(n.path))
+
+
 def collect(kb: KnowledgeBase) -> None:
     """Fill `kb.events`: explicit events first, then inferred ones not stated explicitly, by date."""
     explicit: list[_Found] = []
     inferred: list[_Found] = []
+    events_of = note_pass(kb)
     for note in kb.notes.values():
-        mine = per_note(kb, "timeline", note, lambda n: _note_events(kb.root, n, kb.scans.get(n.path)))
+        mine = per_note(kb, "timeline", note, events_of)
         explicit += mine[0]
         inferred += mine[1]
         kb.diagnostics.extend(mine[2])
