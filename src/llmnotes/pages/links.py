@@ -64,7 +64,9 @@ def key(ctx: PageContext) -> list[str]:
 def build(ctx: PageContext) -> list[GeneratedPage]:
     if not ctx.kb.links:
         return []
-    groups = group_links(ctx)
-    total = sum(len(g.entries) for g in groups)
-    body = ctx.later("links.html", PAGE, groups=groups, total=total)
+
+    def body() -> str:  # grouping too is done when the page is read (on whichever core converts it)
+        groups = group_links(ctx)
+        return ctx.render("links.html", PAGE, groups=groups, total=sum(len(g.entries) for g in groups))
+
     return [GeneratedPage(PAGE, ctx.labels["links"], body)]

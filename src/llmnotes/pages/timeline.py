@@ -154,11 +154,11 @@ def key(ctx: PageContext) -> list[str]:
 
 def build(ctx: PageContext) -> list[GeneratedPage]:
     kb, L = ctx.kb, ctx.labels
-    render = InlineRenderer(ctx, PAGE)
-    years = group(kb.events)
-    tags = sorted({t for ev in kb.events for t in ev.tags}, key=str.casefold)
-    tag_pages = ctx.options.get("tags", True) is not False
-    body = ctx.later("timeline.html", PAGE, years=years, tags=tags, inline=render,
-                      date_label=lambda ev: date_label(ev, L["present"]), tag_pages=tag_pages,
-                      count=len(kb.events))
+
+    def body() -> str:  # grouping too is done when the page is read (on whichever core converts it)
+        tags = sorted({t for ev in kb.events for t in ev.tags}, key=str.casefold)
+        return ctx.render("timeline.html", PAGE, years=group(kb.events), tags=tags, inline=InlineRenderer(ctx, PAGE),
+                          date_label=lambda ev: date_label(ev, L["present"]),
+                          tag_pages=ctx.options.get("tags", True) is not False, count=len(kb.events))
+
     return [GeneratedPage(PAGE, L["timeline"], body)]
