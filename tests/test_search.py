@@ -115,6 +115,20 @@ def test_separator_keeps_query_syntax_and_identifiers():
 # ---------------------------------------------------------------- names and index
 
 
+def test_page_names_are_worked_out_only_for_the_pages_asked(kb, monkeypatch):
+    """A parallel build's process asks for the pages it builds; each page's names as page_names has them."""
+    everything = search.page_names(kb)
+    read = []
+    arxiv_ids = search.arxiv_ids
+    monkeypatch.setattr(search, "arxiv_ids", lambda text: read.append(text) or arxiv_ids(text))
+    lazy = search.PageNames(kb)
+    url = page_url("对齐训练.md")
+    assert lazy.get(url) == everything[url]
+    assert read == [kb.notes["对齐训练.md"].text]  # that note's text only
+    assert lazy.get("no/such/page/") is None
+    assert dict(lazy) == everything and bool(lazy)
+
+
 def test_page_names_hold_aliases_and_arxiv_ids(kb):
     names = search.page_names(kb)
     aligned = names[page_url("对齐训练.md")]

@@ -291,7 +291,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         def segment(text: str) -> str:
             return search.segment_han(text, jieba.cut) if jieba else text
 
-        tuner = search.PageTuner(index.config, search.page_names(self.kb, config.use_directory_urls), segment)
+        tuner = search.PageTuner(index.config, search.PageNames(self.kb, config.use_directory_urls), segment)
         index.generate_search_index = lambda prev: tuner.dump(index.entries).decode("utf-8")
         return tuner
 

@@ -32,7 +32,7 @@ import functools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -163,25 +163,59 @@ def page_names(kb: KnowledgeBase, use_directory_urls: bool = True) -> dict[str, 
     Aliases and file names of notes, titles and arXiv ids of the papers a note cites
     (from `kb.papers`, and ids written in the note's text or link targets).
     """
-    names: dict[str, list[str]] = defaultdict(list)
+    return dict(PageNames(kb, use_directory_urls))
 
-    def add(page_path: str, *values: str | None) -> None:
-        bucket = names[page_url(page_path, use_directory_urls)]
-        for v in values:
-            if v and v not in bucket:
-                bucket.append(v)
 
-    for note in kb.notes.values():
-        add(note.page_path, *note.aliases)
-        if note.stem != note.title:
-            add(note.page_path, note.stem)
-        add(note.page_path, *arxiv_ids(note.text))
-    for paper in kb.papers:
-        for path in dict.fromkeys([paper.source.note, *paper.notes]):
-            note = kb.notes.get(path)
-            if note is not None:
-                add(note.page_path, paper.title, paper.arxiv)
-    return {url: values for url, values in names.items() if values}
+class PageNames(Mapping[str, list[str]]):
+    """`page_names`, worked out a page at a time when asked: in a parallel build each process
+    works out only the pages it builds."""
+
+    def __init__(self, kb: KnowledgeBase, use_directory_urls: bool = True) -> None:
+        self._notes: dict[str, list[Any]] = defaultdict(list)
+        for note in kb.notes.values():
+            self._notes[page_url(note.page_path, use_directory_urls)].append(note)
+        self._papers: dict[str, list[tuple[int, Any]]] = defaultdict(list)  # note path → (index, paper) it cites
+        for i, paper in enumerate(kb.papers):
+            for path in dict.fromkeys([paper.source.note, *paper.notes]):
+                if path in kb.notes:
+                    self._papers[path].append((i, paper))
+        self._made: dict[str, list[str]] = {}
+
+    def _make(self, url: str) -> list[str]:
+        bucket: list[str] = []
+
+        def add(*values: str | None) -> None:
+            for v in values:
+                if v and v not in bucket:
+                    bucket.append(v)
+
+        notes = self._notes.get(url, [])
+        for note in notes:
+            add(*note.aliases)
+            if note.stem != note.title:
+                add(note.stem)
+            add(*arxiv_ids(note.text))
+        cited = dict(pair for n in notes for pair in self._papers.get(n.path, []))
+        for i in sorted(cited):  # in the order of kb.papers, as page_names adds them
+            add(cited[i].title, cited[i].arxiv)
+        return bucket
+
+    def __getitem__(self, url: str) -> list[str]:
+        made = self._made.get(url)
+        if made is None:
+            made = self._made[url] = self._make(url)
+        if not made:
+            raise KeyError(url)
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return (url for url in self._notes if url in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:
+        return any(url in self for url in self._notes)  # stops at the first page with a name
 
 
 def compact_text(text: str) -> str:
@@ -198,7 +232,7 @@ def compact_text(text: str) -> str:
     return "".join(parts).strip(" ")
 
 
-def tune_index(data: dict[str, Any], names: dict[str, list[str]],
+def tune_index(data: dict[str, Any], names: Mapping[str, list[str]],
                segment: Callable[[str], str] = lambda s: s) -> dict[str, Any]:
     """Add each page's other names to Material's index (`data`, as read from search_index.json).
 
@@ -242,7 +276,7 @@ class PageTuner:
 
     CONFIG_KEYS = ("lang", "separator", "pipeline", "fields")
 
-    def __init__(self, config: dict[str, Any], names: dict[str, list[str]],
+    def __init__(self, config: dict[str, Any], names: Mapping[str, list[str]],
                  segment: Callable[[str], str] = lambda s: s) -> None:
         self.config = {key: json.loads(json.dumps(config[key], default=str)) for key in self.CONFIG_KEYS}
         self.names = names
