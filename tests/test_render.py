@@ -90,3 +90,19 @@ def test_site_custom_dir_overrides_a_template_by_name(tmp_path: Path):
     site = build_site(notes, tmp_path / "site", theme={"name": "material", "custom_dir": str(custom),
                                                        "language": "zh", "font": False})
     assert "mytag by override" in (site / "tags" / "mytag" / "index.html").read_text(encoding="utf-8")
+
+
+def test_relpath_is_posixpaths_for_every_shape_of_site_path():
+    """urls.relpath skips posixpath.relpath's abspath calls; links must come out the same."""
+    import itertools
+    import posixpath
+
+    from llmnotes.urls import relpath
+
+    parts = ["a", "b", "topic-01", "笔记", "x y", ".", "", "..", "index.html", "c.md"]
+    paths = {"/".join(p) or "." for n in range(4) for p in itertools.product(parts, repeat=n)}
+    paths |= {"/abs/a", "a//b", "./a/", "a/b/"}
+    starts = sorted(paths)[::7]
+    for path in sorted(paths):
+        for start in starts:
+            assert relpath(path, start) == posixpath.relpath(path, start), (path, start)
