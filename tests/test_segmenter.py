@@ -48,3 +48,35 @@ def test_taught_words_stay_whole_in_both():
     assert list(fast.cut(text)) == list(slow.cut(text))
     for word in TAUGHT:
         assert word in list(fast.cut(text))
+
+
+def test_remembered_cuts_give_materials_segmentation(monkeypatch):
+    """Each Han run's cut is kept for the build; the segmented text is Material's, word for word."""
+    from material.plugins.search import plugin as material
+
+    plain = material.SearchIndex(lang=["zh"], separator="", pipeline=[], fields={})
+    quick = material.SearchIndex(lang=["zh"], separator="", pipeline=[], fields={})
+
+    class Plugin:
+        search_index = quick
+
+    assert segmenter.remember_cuts(Plugin())
+    texts = [*TEXT, *TEXT, "GPT-4 与 大模型：2023年3月 发布。<p>大模型</p>", ""]
+    want = [plain._segment_chinese(text) for text in texts]
+    cuts = []
+    cut = material.jieba.cut
+    monkeypatch.setattr(material.jieba, "cut", lambda text, *a, **k: cuts.append(text) or cut(text, *a, **k))
+    assert [quick._segment_chinese(text) for text in texts] == want
+    han = material.bre.compile(r"(\p{script: Han}+)", material.bre.UNICODE)
+    runs = [m.group(0).encode("utf-8") for t in texts for m in han.finditer(t)]
+    assert sorted(cuts) == sorted(set(runs)) and len(cuts) < len(runs)  # each distinct run cut once
+    assert "_segment_chinese" not in plain.__dict__  # only that one index remembers
+
+
+def test_a_site_indexed_with_remembered_cuts_is_the_same(tmp_path, monkeypatch):
+    from conftest import FIXTURES, build_site
+
+    fast = build_site(FIXTURES / "vault", tmp_path / "fast") / "search" / "search_index.json"
+    monkeypatch.setattr(segmenter, "remember_cuts", lambda plugin: False)
+    slow = build_site(FIXTURES / "vault", tmp_path / "slow") / "search" / "search_index.json"
+    assert fast.read_bytes() == slow.read_bytes()

@@ -163,6 +163,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         known = set(_TAUGHT.get(jieba, ()))
         if self.config.search:
             self._teach_segmenter(kb)
+            segmenter.remember_cuts(_search_plugin(config))  # words taught: cuts hold for this build
         if self._incremental is not None:  # a page whose text holds a word jieba just learnt is cut anew
             self._incremental.mark(files, extra_key=str(config.nav), new_words=_TAUGHT.get(jieba, set()) - known)
         if self.config.progress:
