@@ -298,3 +298,17 @@ def test_spare_zero_width_spaces_go_and_the_words_stay():
     assert "大\u034f模型" in compact  # between two Chinese words a break is still needed: the shorter one
     assert "\u200b" not in compact
     assert terms(compact) == terms(text)
+
+
+def test_spare_word_breaks_are_the_ones_of_the_plain_rule():
+    """_SPARE_ZWSP is written for speed; it removes exactly the U+200B the plain rule names."""
+    import random
+
+    p, h = search._PUNCT, search._HAN
+    plain = re.compile(rf"(?<=[{p}])\u200b|\u200b(?=[{p}])|^\u200b|\u200b$"
+                       rf"|(?<=[A-Za-z0-9])\u200b(?=[{h}])|(?<=[{h}])\u200b(?=[A-Za-z0-9])")
+    rng = random.Random(3)
+    alphabet = ["\u200b", "\u200b", "a", "Z", "5", "中", "文", "。", " ", "\n", "<", "p", ">", "_", "々", "\u3000"]
+    for _ in range(50_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
+        assert search._SPARE_ZWSP.sub("", text) == plain.sub("", text), repr(text)

@@ -57,9 +57,12 @@ SEPARATOR = (
 )
 # A U+200B the separator does not need: next to punctuation, space, markup or the
 # ends, or between a Latin letter and a Chinese character. Only word|word stays.
+# Written to start with the U+200B itself (what comes before it is looked at from
+# behind it): Python's regex engine then jumps from one U+200B to the next instead of
+# trying every alternative at every character, ~3x sooner over an index.
 _SPARE_ZWSP = re.compile(
-    rf"(?<=[{_PUNCT}])\u200b|\u200b(?=[{_PUNCT}])|^\u200b|\u200b$"
-    rf"|(?<=[A-Za-z0-9])\u200b(?=[{_HAN}])|(?<=[{_HAN}])\u200b(?=[A-Za-z0-9])"
+    rf"\u200b(?:(?<=[{_PUNCT}]\u200b)|(?=[{_PUNCT}])|(?<![\s\S]\u200b)|$"
+    rf"|(?<=[A-Za-z0-9]\u200b)(?=[{_HAN}])|(?<=[{_HAN}]\u200b)(?=[A-Za-z0-9]))"
 )
 
 # The break between two Chinese words in the index we write: U+034F COMBINING GRAPHEME
