@@ -172,7 +172,10 @@ def _fork(job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
     _widen(write_fd)
     sys.stdout.flush()
     sys.stderr.flush()
-    gc.freeze()  # objects shared with the fork stay untouched by its collector: fewer copied pages
+    # Objects shared with the fork stay out of both collectors' way (the build process's too,
+    # until the workers end: `_thaw`): a full collection writes to every object it walks,
+    # which copies each memory page the two processes shared (~300 MB at 10,000 notes).
+    gc.freeze()
     pid = os.fork()
     if pid == 0:  # the worker
         os.close(read_fd)
@@ -201,7 +204,6 @@ def _fork(job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
             except BaseException:  # noqa: BLE001
                 code = 1
         os._exit(code)
-    gc.unfreeze()
     os.close(write_fd)
     return _Worker(pid, os.fdopen(read_fd, "rb"))
 
@@ -286,10 +288,13 @@ class Workers:
 
     # ---------------------------------------------------------------- Markdown
 
-    def start_render(self, config: Any, files: Any) -> None:
+    def start_render(self, config: Any, files: Any, heavy: set[str] | None = None) -> None:
         """Convert every page's Markdown now, on all processes: fork workers, then take a share
-        here too. Each page goes to the first process that claims it (`forkmap.Claims`)."""
-        todo = files.documentation_pages()
+        here too. Each page goes to the first process that claims it (`forkmap.Claims`); the
+        pages in `heavy` are claimed first, so that none of them is left for last while the
+        other processes have nothing to do."""
+        pages = files.documentation_pages()
+        todo = [f for f in pages if f.src_uri in (heavy or ())] + [f for f in pages if f.src_uri not in (heavy or ())]
         claims = Claims([f.src_uri for f in todo])
         for k in range(1, self.n):
             def job(send, capture, current, k=k):
@@ -389,6 +394,7 @@ class Workers:
         self._renderers = {}
         self._results = {}
         self._taken = set()
+        gc.unfreeze()
 
     # ---------------------------------------------------------------- templates
 
@@ -398,11 +404,14 @@ class Workers:
         build_page = mkbuild._build_page
         doc_files = files.documentation_pages()
         claims = Claims([f.src_uri for f in doc_files])
+        # Workers take the largest pages first (a timeline, a paper index), this process takes
+        # pages in MkDocs's order: no large page is left to the end for one process alone.
+        biggest_first = sorted(doc_files, key=lambda f: -len(f.page.content or "") if f.page else 0)
         for k in range(1, self.n):
             def job(send, capture, current, k=k):
                 entries = search_index.entries if search_index is not None else []
                 results = []
-                for file in doc_files:
+                for file in biggest_first:
                     if claims.claim(file.src_uri, k) != k:
                         continue
                     current[0] = file.src_uri
@@ -457,8 +466,9 @@ class Workers:
             self._original_build_page = None
 
     def stop(self) -> None:
-        """After an error: put MkDocs back, end the workers."""
+        """After an error, or once the workers are done: put MkDocs back, end the workers."""
         self._restore()
+        gc.unfreeze()
         for worker in [*self._renderers.values(), *self._builders]:
             if worker.pid:
                 try:

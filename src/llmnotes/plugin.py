@@ -278,7 +278,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         log.debug(f"building with {n} processes" + (f" ({why_not})" if why_not else ""))
         if n > 1:
             self._workers = parallel.Workers(n, in_child=self._become_worker)
-            self._workers.start_render(config, files)
+            self._workers.start_render(config, files, heavy=self._generated)  # timeline, papers...: first
 
     def _page_tuner(self, config) -> search.PageTuner | None:
         """In a build, the search index is tuned a page at a time, by the process that builds the
