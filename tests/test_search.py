@@ -312,3 +312,38 @@ def test_spare_word_breaks_are_the_ones_of_the_plain_rule():
     for _ in range(50_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
         assert search._SPARE_ZWSP.sub("", text) == plain.sub("", text), repr(text)
+
+
+@pytest.mark.parametrize("vault", [FIXTURES / "vault", "seeds"], ids=str)
+def test_search_is_handed_generated_pages_without_their_excluded_elements(tmp_path, monkeypatch, vault, request):
+    """What Material indexes, and every page written, are as if it had parsed the whole page."""
+    if vault == "seeds":
+        vault = request.getfixturevalue("seeds_dir")
+    handed = []
+    cut = search.without_excluded
+
+    def recorded(html):
+        out = cut(html)
+        handed.append(len(html) - len(out))
+        return out
+
+    monkeypatch.setattr(search, "without_excluded", recorded)
+    quick = build_site(vault, tmp_path / "quick")
+    assert sum(handed) > 0  # generated pages did come without their excluded elements
+    monkeypatch.setattr(search, "without_excluded", search.unbracketed)  # whole pages, as before
+    whole = build_site(vault, tmp_path / "whole")
+    files = sorted(p.relative_to(whole) for p in whole.rglob("*") if p.is_file() and p.name != "sitemap.xml.gz")
+    assert files == sorted(p.relative_to(quick) for p in quick.rglob("*")
+                           if p.is_file() and p.name != "sitemap.xml.gz")
+    for name in files:
+        assert (quick / name).read_bytes() == (whole / name).read_bytes(), name
+        if name.suffix == ".html":
+            assert search.EXCLUDED_START not in (quick / name).read_text(encoding="utf-8")
+
+
+def test_without_excluded_cuts_each_bracketed_element():
+    s, e = search.EXCLUDED_START, search.EXCLUDED_END
+    html = f"<p>a</p>{s}<ul data-search-exclude><li>x</li></ul>{e}<p>b</p>{s}<ol><li>y</li></ol>{e}"
+    assert search.without_excluded(html) == "<p>a</p><p>b</p>"
+    assert search.unbracketed(html) == "<p>a</p><ul data-search-exclude><li>x</li></ul><p>b</p><ol><li>y</li></ol>"
+    assert search.without_excluded(f"<p>a</p>{s}<ul>") == "<p>a</p><ul>"  # an open bracket: nothing cut

@@ -21,9 +21,12 @@ on_post_build runs after the search plugin has written its index.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import inspect
 import json
 import os
+import re
 import time
 from collections.abc import Callable
 from functools import partial
@@ -91,6 +94,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._converter: convert.Converter | None = None
         self._tuner: search.PageTuner | None = None
         self._clearing: oldsite.Clearing | None = None
+        self._full_content: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = "dirty" if dirty else command  # a dirty build renders a few pages: no workers
@@ -226,6 +230,32 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             if self._renders is not None:
                 self._renders.attach(page, markdown, self._render_key)
         return markdown
+
+    # Before Material's search plugin indexes the page (priority 0), and after it.
+    @event_priority(10)
+    def _hand_search_the_indexed_part(self, context, *, page, config, nav):
+        """A generated page reaches Material's search without its bracketed excluded elements
+        (search.py): megabytes of timeline it would parse only to skip."""
+        self._full_content = None
+        if self.config.enabled and search.EXCLUDED_START in (page.content or ""):
+            self._full_content = page.content
+            if _material_strips_search_attributes(config):
+                page.content = search.without_excluded(page.content)
+            else:  # another Material: it indexes the whole page, as written
+                page.content = search.unbracketed(page.content)
+                self._full_content = None
+        return context
+
+    @event_priority(-10)
+    def _restore_the_page(self, context, *, page, config, nav):
+        """The whole page again, as Material leaves a page it indexed (its data-search-* attributes
+        removed), without the brackets."""
+        if self._full_content is not None:
+            page.content = _SEARCH_ATTRIBUTE.sub("", search.unbracketed(self._full_content))
+            self._full_content = None
+        return context
+
+    on_page_context = CombinedEvent(_hand_search_the_indexed_part, _restore_the_page)
 
     def on_post_page(self, output: str, *, page, config) -> str:
         if not self.config.enabled:
@@ -456,6 +486,30 @@ def _search_plugin(config):
         if name.split("/")[-1] == "search" and "jieba_dict_user" in plugin.config:
             return plugin
     return None
+
+
+# What Material's search plugin removes from every page it indexes (its on_page_context),
+# in the version whose source hash is `_MATERIAL_PAGE_CONTEXT`.
+_SEARCH_ATTRIBUTE = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+_MATERIAL_PAGE_CONTEXT = "33eb62fd1688be4d99a4e7bf8fc51c1be3d37602b63ad5327c9be3abf5dc8d50"
+
+
+def _material_strips_search_attributes(config) -> bool:
+    """Whether the site's search plugin is the Material one `_restore_the_page` follows."""
+    plugin = _search_plugin(config)
+    method = getattr(type(plugin), "on_page_context", None) if plugin is not None else None
+    if method is None:
+        return False
+    if method not in _CHECKED:
+        try:
+            source = inspect.getsource(method)
+        except (OSError, TypeError):
+            source = ""
+        _CHECKED[method] = hashlib.sha256(source.encode()).hexdigest() == _MATERIAL_PAGE_CONTEXT
+    return _CHECKED[method]
+
+
+_CHECKED: dict[Any, bool] = {}
 
 
 def _escape_html_title(output: str, page, config) -> str:

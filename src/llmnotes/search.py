@@ -23,7 +23,10 @@ What goes in the index at all is decided where the HTML is made: the generated
 pages' templates mark the text they quote from notes (timeline events, paper and
 link rows, a tag's notes, a concept's mentions, roadmap trees) `data-search-exclude`,
 so a note's words are indexed once, on the note, and each generated page is found
-by its title and headings.
+by its title and headings. Each such element is also bracketed by `EXCLUDED_START`
+and `EXCLUDED_END` comments: the search plugin is handed the page without them
+(`without_excluded`), rather than parse megabytes of a timeline to skip them, and
+the page is written without the comments (`unbracketed`).
 """
 
 from __future__ import annotations
@@ -219,6 +222,40 @@ class PageNames(Mapping[str, list[str]]):
 
     def __bool__(self) -> bool:
         return any(url in self for url in self._notes)  # stops at the first page with a name
+
+
+# Around an element marked data-search-exclude, in a generated page's template. Only where
+# leaving the element out gives Material's parser the same sections: the element is not a
+# heading, holds no heading and no element of its own tag, and is well formed.
+EXCLUDED_START = "<!--llmnotes-search-exclude-->"
+EXCLUDED_END = "<!--/llmnotes-search-exclude-->"
+
+
+def without_excluded(html: str) -> str:
+    """`html` without the bracketed elements (brackets included); unchanged when it has none,
+    or when a bracket is left open."""
+    if EXCLUDED_START not in html:
+        return html
+    out: list[str] = []
+    pos = 0
+    while True:
+        start = html.find(EXCLUDED_START, pos)
+        if start < 0:
+            break
+        end = html.find(EXCLUDED_END, start)
+        if end < 0:
+            return unbracketed(html)
+        out.append(html[pos:start])
+        pos = end + len(EXCLUDED_END)
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def unbracketed(html: str) -> str:
+    """`html` as the page shows it: the brackets of `without_excluded` taken out."""
+    if EXCLUDED_START not in html:
+        return html
+    return html.replace(EXCLUDED_START, "").replace(EXCLUDED_END, "")
 
 
 def compact_text(text: str) -> str:
