@@ -2,7 +2,7 @@
 """`make bench`: llmnotes against plain MkDocs + Material on the same generated corpus, in one run.
 
     .venv/bin/python benchmarks/run.py [--notes N] [--rounds N] [--no-serve] [--profile] [--memory-only]
-    BENCH_NOTES=2000 make bench
+    BENCH_NOTES=2000 BENCH_ROUNDS=3 make bench
 
 The baseline is what a user would otherwise run: Material with `navigation.prune` and
 `search` with `lang: [zh, en]` (jieba installed), no llmnotes. The llmnotes build is
@@ -280,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true", help="cProfile the llmnotes build and print top costs")
     ap.add_argument("--memory-only", action="store_true",
                     help="only the llmnotes build's peak memory (for the 10,000-note check)")
-    ap.add_argument("--rounds", type=int, default=1, help="builds of each kind, alternating; medians reported")
+    ap.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "1")),
+                    help="builds of each kind, alternating; medians reported")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
