@@ -54,13 +54,26 @@ def test_a_failing_worker_leaves_its_items_to_the_caller() -> None:
     assert forkmap.map_claimed(list(range(50)), compute, 2) == {n: n + 1 for n in range(50)}
 
 
-def test_an_error_in_the_caller_surfaces_and_reaps_the_workers() -> None:
+def test_an_error_in_the_caller_surfaces_and_reaps_the_workers(monkeypatch) -> None:
+    forked = []
+    fork = os.fork
+
+    def recorded() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(forkmap.os, "fork", recorded)
+
     def compute(n: int) -> int:
         if n == 0:
             raise ValueError("item 0 is bad")
         return n
 
     with pytest.raises(ValueError, match="item 0 is bad"):
-        forkmap.map_claimed(list(range(20)), compute, 2)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind
+        forkmap.map_claimed(list(range(20)), compute, 3)
+    assert len(forked) == 2
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped already: no worker left behind
