@@ -27,9 +27,11 @@ Each piece is keyed so that a hit is always what a fresh build would produce:
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote
@@ -143,6 +145,33 @@ def _collapse_text(chrome: str, rest: str = "") -> str:
             piece = piece[:-1]
         parts[i] = piece
     return "".join(parts)
+
+
+# --------------------------------------------------------------------------- the heap in serve
+
+_COLLECTION_DELAY = 0.5  # seconds after a rebuild: the browser has fetched the new page by then
+_collection: threading.Timer | None = None
+
+
+def settle_after_rebuild() -> None:
+    """In `serve`: what survives a rebuild (the caches above, the last build's pages) moves out
+    of the cycle collector's way (`gc.freeze`), so that the next rebuild's full collections
+    walk only the objects it makes: at 2,000 notes one walked the whole heap in the middle
+    of each rebuild, 0.36 s of 1.2. A little later, the page reloaded, one full collection
+    frees what earlier rebuilds left in cycles, and what is left is frozen again."""
+    global _collection
+    gc.freeze()
+    if _collection is not None:
+        _collection.cancel()
+    _collection = threading.Timer(_COLLECTION_DELAY, _collect_and_freeze)
+    _collection.daemon = True
+    _collection.start()
+
+
+def _collect_and_freeze() -> None:
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 # --------------------------------------------------------------------------- theme templates

@@ -94,6 +94,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 # grows with the vault to keep the watcher near 5% of one core: 0.2 s at 2,000 files.
 POLL_SECONDS_PER_FILE = 1e-4
 POLL_BOUNDS = (0.1, 0.5)
+BUILD_DELAY = 0.02  # seconds without a further change before a rebuild starts
 
 
 def poll_interval(files: int) -> float:
@@ -112,6 +113,10 @@ def _quicker_watcher(notes_dir: Path) -> None:
         def __init__(self, *args, **kwargs) -> None:
             kwargs.setdefault("polling_interval", interval)
             super().__init__(*args, **kwargs)
+            # MkDocs waits 0.1 s without a change before it rebuilds. The polling watcher
+            # reports a save's events (write, rename) from one look at the files together,
+            # so a short wait collects them as well.
+            self.build_delay = min(self.build_delay, BUILD_DELAY)
 
     serve_command.LiveReloadServer = Server
 

@@ -59,6 +59,7 @@ from .cache import (
     files_signature,
     markdown_signature,
     render_as_html,
+    settle_after_rebuild,
     tuned_index,
 )
 from .config import LlmnotesConfig
@@ -297,7 +298,13 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             return
         self._rewrite_search_index(config, entries)
 
-    on_post_build = CombinedEvent(_collect_workers, _finish_site)
+    # Last: the rebuild is done.
+    @event_priority(-100)
+    def _settle(self, *, config) -> None:
+        if self.config.enabled and self._renders is not None:  # serve
+            settle_after_rebuild()
+
+    on_post_build = CombinedEvent(_collect_workers, _finish_site, _settle)
 
     def _start_workers(self, config, files) -> None:
         """A build on several cores: fork the Markdown workers (see parallel.py)."""

@@ -1,0 +1,35 @@
+"""Serve keeps its heap out of the collector's way between rebuilds, and still frees its garbage."""
+
+from __future__ import annotations
+
+import gc
+import time
+import weakref
+
+from llmnotes import cache
+
+
+class Node:
+    pass
+
+
+def test_a_rebuild_leaves_its_survivors_frozen_then_frees_its_cycles(monkeypatch):
+    monkeypatch.setattr(cache, "_COLLECTION_DELAY", 0.05)
+    try:
+        cycle = Node()
+        cycle.me = cycle  # garbage only the cycle collector can free
+        gone = weakref.ref(cycle)
+        del cycle
+        gc.disable()  # no collection of its own between here and the settling
+        cache.settle_after_rebuild()
+        assert gc.get_freeze_count() > 0  # the next rebuild's collections skip the survivors
+        assert gone() is not None
+        gc.enable()
+        deadline = time.monotonic() + 5
+        while gone() is not None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert gone() is None  # the delayed full collection freed it
+        assert gc.get_freeze_count() > 0  # and froze what is left
+    finally:
+        gc.enable()
+        gc.unfreeze()
