@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import time
 import weakref
 
 from llmnotes import cache
@@ -25,10 +24,8 @@ def test_a_rebuild_leaves_its_survivors_frozen_then_frees_its_cycles(monkeypatch
         assert gc.get_freeze_count() > 0  # the next rebuild's collections skip the survivors
         assert gone() is not None
         gc.enable()
-        deadline = time.monotonic() + 5
-        while gone() is not None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert gone() is None  # the delayed full collection freed it
+        cache._collection.join(timeout=5)  # the delayed full collection, done
+        assert gone() is None  # it freed the cycle
         assert gc.get_freeze_count() > 0  # and froze what is left
     finally:
         gc.enable()
