@@ -8,11 +8,11 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
-# Re-install when the project's dependencies change.
-$(STAMP): pyproject.toml
+# Re-install when the project's dependencies change (constraints.txt: the verified versions).
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test]' -c constraints.txt
 	touch $(STAMP)
 
 # Debian's Chromium and CJK fonts for the browser tests (Playwright's own
