@@ -14,12 +14,12 @@ otherwise pages render as MkDocs renders them.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import logging
 from typing import Any
 
 import markdown
+
+from . import upstream
 
 # sha256 of the source of mkdocs.structure.pages.Page.render that `Converter.render` reproduces (MkDocs 1.6.1).
 KNOWN_RENDER = "320529348f7a8af152073d0a3ab02960ccce91f9204716144e51b20931983cc6"
@@ -30,13 +30,12 @@ def usable() -> bool:
     try:
         from mkdocs.structure import pages
 
-        source = inspect.getsource(pages.Page.render)
         for name in ("_RawHTMLPreprocessor", "_ExtractAnchorsTreeprocessor", "_RelativePathTreeprocessor",
                      "_ExtractTitleTreeprocessor", "get_toc"):
             getattr(pages, name)
-    except (ImportError, OSError, TypeError, AttributeError):
+    except (ImportError, AttributeError):
         return False
-    return hashlib.sha256(source.encode()).hexdigest() == KNOWN_RENDER
+    return upstream.source_digest(pages.Page.render) == KNOWN_RENDER
 
 
 class Converter:

@@ -21,9 +21,7 @@ on_post_build runs after the search plugin has written its index.
 
 from __future__ import annotations
 
-import hashlib
 import html
-import inspect
 import json
 import os
 import re
@@ -47,6 +45,7 @@ from . import (
     searchparse,
     segmenter,
     themememo,
+    upstream,
 )
 from .cache import (
     THEME_BYTECODE,
@@ -505,18 +504,7 @@ def _material_strips_search_attributes(config) -> bool:
     """Whether the site's search plugin is the Material one `_restore_the_page` follows."""
     plugin = _search_plugin(config)
     method = getattr(type(plugin), "on_page_context", None) if plugin is not None else None
-    if method is None:
-        return False
-    if method not in _CHECKED:
-        try:
-            source = inspect.getsource(method)
-        except (OSError, TypeError):
-            source = ""
-        _CHECKED[method] = hashlib.sha256(source.encode()).hexdigest() == _MATERIAL_PAGE_CONTEXT
-    return _CHECKED[method]
-
-
-_CHECKED: dict[Any, bool] = {}
+    return method is not None and upstream.source_digest(method) == _MATERIAL_PAGE_CONTEXT
 
 
 def _escape_html_title(output: str, page, config) -> str:

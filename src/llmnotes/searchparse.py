@@ -28,14 +28,14 @@ parser it was checked against (`VERIFIED`); `uninstall` puts Material's parser b
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import re
 import types
 from html import escape, unescape
 from html.entities import html5
 from html.parser import HTMLParser
 from typing import Any
+
+from . import upstream
 
 try:
     from material.plugins.search.plugin import Element, Section
@@ -296,13 +296,11 @@ _originals: dict = {}  # module → Material's Parser, while ours is installed t
 def fingerprint(module: Any) -> str | None:
     """A digest of the Material code the parser must agree with; None if it is not there."""
     try:
-        parts = [inspect.getsource(module.Parser), inspect.getsource(module.Element),
-                 inspect.getsource(module.Section),
-                 inspect.getsource(module.SearchIndex.add_entry_from_context),
-                 repr(sorted(module.void))]
-    except (AttributeError, OSError, TypeError):
+        parts = (module.Parser, module.Element, module.Section, module.SearchIndex.add_entry_from_context,
+                 repr(sorted(module.void)))
+    except AttributeError:
         return None
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    return upstream.source_digest(*parts)
 
 
 def install(search_plugin_or_module: Any = None) -> bool:

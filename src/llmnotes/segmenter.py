@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from . import upstream
+
 try:
     import rjieba
 except ImportError:  # pragma: no cover - rjieba is a dependency; this keeps jieba as the fallback
@@ -92,14 +94,11 @@ def remember_cuts(search_plugin: Any) -> bool:
     if module is None or index is None:
         return False
     try:
-        import hashlib
-        import inspect
-
-        source = inspect.getsource(module.SearchIndex._segment_chinese)
+        method = module.SearchIndex._segment_chinese
         han = module.bre.compile(r"(\p{script: Han}+)", module.bre.UNICODE)
-    except (AttributeError, OSError, TypeError):
+    except AttributeError:
         return False
-    if hashlib.sha256(source.encode()).hexdigest() != KNOWN_SEGMENT_CHINESE:
+    if upstream.source_digest(method) != KNOWN_SEGMENT_CHINESE:
         return False
     cuts: dict[str, str] = {}
 
