@@ -79,7 +79,8 @@ def worker_count(requested: int, config: Any) -> tuple[int, str]:
 
 
 class DeferredFile(File):
-    """A generated page whose content is made when first read (by whichever process reads it)."""
+    """A generated file whose content is made when first read (a page: by whichever process
+    converts it)."""
 
     _make: Callable[[], str] | None = None
     _made: str | bytes | None = None
@@ -154,6 +155,16 @@ class _Worker:
             raise BuildError(f"page '{message[1]}', in a parallel worker: {message[2]}")
         return message
 
+    def take_one(self) -> None:
+        """Receive one message of a Markdown worker: a page's results wait in `pending`; its last
+        word ("done") is replayed and the worker reaped."""
+        message = self.receive()
+        if message[0] == "page":
+            self.pending[message[1]] = message
+        else:
+            _replay(message[1])
+            self.reap()
+
     def reap(self) -> None:
         if self.pid:
             self.reader.close()
@@ -173,7 +184,7 @@ def _fork(job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
     sys.stdout.flush()
     sys.stderr.flush()
     # Objects shared with the fork stay out of both collectors' way (the build process's too,
-    # until the workers end: `_thaw`): a full collection writes to every object it walks,
+    # until the workers end: `finish_render`, `stop`): a full collection writes to every object it walks,
     # which copies each memory page the two processes shared (~300 MB at 10,000 notes).
     gc.freeze()
     pid = os.fork()
@@ -322,14 +333,9 @@ class Workers:
     def _from_worker(src: str, worker: _Worker) -> Callable[[], tuple]:
         def result() -> tuple:
             while src not in worker.pending:
-                if not worker.pid:  # it has said "done"
+                if not worker.pid:  # it said "done" without this page
                     raise BuildError(f"llmnotes: no parallel result for page '{src}'")
-                message = worker.receive()
-                if message[0] == "page":
-                    worker.pending[message[1]] = message
-                else:  # "done" before this page: the worker never saw it
-                    _replay(message[1])
-                    raise BuildError(f"llmnotes: no parallel result for page '{src}'")
+                worker.take_one()
             return worker.pending.pop(src)
 
         return result
@@ -344,13 +350,8 @@ class Workers:
             if not ready:
                 return
             for reader in ready:
-                worker = live[reader]
-                message = worker.receive()
-                if message[0] == "page":
-                    worker.pending[message[1]] = message
-                else:
-                    _replay(message[1])
-                    worker.reap()
+                live[reader].take_one()
+                if not live[reader].pid:
                     del live[reader]
 
     def renders(self, page: Any) -> bool:
@@ -387,10 +388,7 @@ class Workers:
         """Every page has been taken: collect the workers' last words and reap them."""
         for worker in self._renderers.values():
             while worker.pid:
-                message = worker.receive()
-                if message[0] == "done":
-                    _replay(message[1])
-                    worker.reap()
+                worker.take_one()
         self._renderers = {}
         self._results = {}
         self._taken = set()
