@@ -323,12 +323,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         index = getattr(plugin, "search_index", None) if plugin is not None else None
         if not self.config.search or self.kb is None or index is None or self._renders is not None:
             return None
-        jieba = segmenter.jieba_like()  # None: Material indexes Chinese unsegmented then; so do we
-
-        def segment(text: str) -> str:
-            return search.segment_han(text, jieba.cut) if jieba else text
-
-        tuner = search.PageTuner(index.config, search.PageNames(self.kb, config.use_directory_urls), segment)
+        tuner = search.PageTuner(index.config, search.PageNames(self.kb, config.use_directory_urls),
+                                 _index_segmentation())
         index.generate_search_index = lambda prev: tuner.dump(index.entries).decode("utf-8")
         return tuner
 
@@ -388,10 +384,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         data = json.loads(path.read_text(encoding="utf-8"))
         if entries is not None:
             data["docs"] = entries
-        jieba = segmenter.jieba_like()  # None: Material indexes Chinese unsegmented then; so do we
-
-        def segment(text: str) -> str:
-            return search.segment_han(text, jieba.cut) if jieba else text
+        segment = _index_segmentation()
 
         def tune(data: dict[str, Any], names: dict[str, list[str]]) -> dict[str, Any]:
             return search.tune_index(data, names, segment)
@@ -484,6 +477,16 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                 continue
             key = digest(str(config.use_directory_urls), *exports.key(fingerprints, fmt))
             files.append(File.generated(config, name, content=memo.get(("export", key), make)))
+
+
+def _index_segmentation() -> Callable[[str], str]:
+    """How the names we add to the index are cut: as Material cut the rest of it."""
+    jieba = segmenter.jieba_like()  # None: Material indexes Chinese unsegmented then; so do we
+
+    def segment(text: str) -> str:
+        return search.segment_han(text, jieba.cut) if jieba else text
+
+    return segment
 
 
 def _search_plugin(config):
