@@ -126,8 +126,77 @@ def test_llmnotes_serve_shows_each_edit_on_every_page_it_feeds(tmp_path):
 
 
 def test_the_watcher_looks_more_often_than_mkdocs_in_a_vault_of_thousands() -> None:
-    from llmnotes.cli import poll_interval
+    from llmnotes.watcher import poll_interval
 
     assert poll_interval(2_000) < 0.5  # MkDocs's own interval: a quarter second of every reload
     assert poll_interval(20) >= 0.1  # never a busy loop
     assert poll_interval(100_000) == 0.5  # a huge vault: no faster than MkDocs, whose looks cost more
+
+
+class _Seen:
+    """A stand-in for MkDocs's handler: records the events it is given."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def dispatch(self, event) -> None:
+        self.events.append(f"{event.event_type} {Path(event.src_path).name}")
+
+
+def _until(check: Callable[[], bool], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return check()
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["native", "polling"])
+def test_the_watcher_reports_saves_but_not_reads_or_hidden_files(tmp_path, poll) -> None:
+    """A build reads every note: were a read a change, each rebuild would start the next."""
+    from llmnotes.watcher import Watcher
+
+    (tmp_path / ".obsidian").mkdir()
+    note = tmp_path / "note.md"
+    note.write_text("# a\n", encoding="utf-8")
+    seen = _Seen()
+    watcher = Watcher(poll=poll, interval=0.1)
+    watcher.schedule(seen, str(tmp_path), recursive=True)
+    watcher.start()
+    try:
+        time.sleep(0.3)
+        note.read_text(encoding="utf-8")
+        (tmp_path / ".obsidian" / "workspace.json").write_text("{}", encoding="utf-8")
+        time.sleep(0.5)
+        assert seen.events == [], "a read or a hidden file was taken for a change"
+        note.write_text("# b\n", encoding="utf-8")
+        assert _until(lambda: any(e.endswith(" note.md") for e in seen.events)), "the save went unseen"
+    finally:
+        watcher.stop()
+        watcher.join()
+
+
+def test_the_watcher_falls_back_to_looking_when_the_system_cannot_tell(tmp_path, monkeypatch, caplog) -> None:
+    import watchdog.observers
+
+    from llmnotes.watcher import Watcher
+
+    class Refusing(watchdog.observers.Observer):
+        def start(self):
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watchdog.observers, "Observer", Refusing)
+    seen = _Seen()
+    watcher = Watcher(poll=False, interval=0.1)
+    watcher.schedule(seen, str(tmp_path), recursive=True)
+    with caplog.at_level("WARNING"):
+        watcher.start()
+    try:
+        assert "inotify watch limit reached" in caplog.text
+        time.sleep(0.3)
+        (tmp_path / "new.md").write_text("# new\n", encoding="utf-8")
+        assert _until(lambda: any(e.endswith(" new.md") for e in seen.events)), "the polling watcher saw nothing"
+    finally:
+        watcher.stop()
+        watcher.join()

@@ -89,40 +89,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-# Seconds between two looks at the notes for a change. MkDocs looks every 0.5 s, on average a
-# quarter of a second of every edit-to-reload. A look costs ~10 µs a file, so the interval
-# grows with the vault to keep the watcher near 5% of one core: 0.2 s at 2,000 files.
-POLL_SECONDS_PER_FILE = 1e-4
-POLL_BOUNDS = (0.1, 0.5)
-BUILD_DELAY = 0.02  # seconds without a further change before a rebuild starts
-
-
-def poll_interval(files: int) -> float:
-    low, high = POLL_BOUNDS
-    return min(high, max(low, files * POLL_SECONDS_PER_FILE))
-
-
-def _quicker_watcher(notes_dir: Path) -> None:
-    """MkDocs's own server and file watcher, looking for changes as often as the vault allows."""
-    from mkdocs.commands import serve as serve_command
-    from mkdocs.livereload import LiveReloadServer
-
-    interval = poll_interval(sum(len(names) for _, _, names in os.walk(notes_dir)))
-
-    class Server(LiveReloadServer):
-        def __init__(self, *args, **kwargs) -> None:
-            kwargs.setdefault("polling_interval", interval)
-            super().__init__(*args, **kwargs)
-            # MkDocs waits 0.1 s without a change before it rebuilds. The polling watcher
-            # reports a save's events (write, rename) from one look at the files together,
-            # so a short wait collects them as well.
-            self.build_delay = min(self.build_delay, BUILD_DELAY)
-
-    serve_command.LiveReloadServer = Server
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
+
+    from . import watcher
 
     _log_to_stderr()
     config_file, overrides = _config_for(Path(args.notes_dir))
@@ -131,7 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # keeps the search index whole (cache.py), so MkDocs's warning about dirty builds does not apply.
     logging.getLogger("mkdocs.commands.build").addFilter(
         lambda record: "'dirty' build" not in record.getMessage())
-    _quicker_watcher(Path(args.notes_dir))
+    watcher.install(Path(args.notes_dir), poll=args.poll)
     serve(config_file=config_file, dev_addr=args.dev_addr, livereload=True, build_type="dirty", **overrides)
     return 0
 
@@ -180,6 +150,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve a notes folder with live reload")
     p.add_argument("notes_dir", nargs="?", default=".")
     p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
+    p.add_argument("--poll", action="store_true",
+                   help="look for changed notes every so often instead of being told by the system "
+                        "(for a folder on a network share or in a container mount)")
     p.set_defaults(func=cmd_serve)
 
     return parser
