@@ -250,7 +250,7 @@ def test_notes_read_on_several_processes_give_the_same_knowledge_base(folder, va
     if not root.is_dir():
         pytest.skip(f"{root} is not here")
     one = snapshot(KnowledgeBase.build(root))
-    import llmnotes.forkmap as forkmap
+    from llmnotes import forkmap
 
     spread = forkmap.map_claimed
     calls = []

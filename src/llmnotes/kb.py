@@ -73,7 +73,7 @@ class KnowledgeBase:
         `processes`: how many processes may read the notes for the extractors (forked; a
         one-off build on several cores).
         """
-        with _cycle_collector_paused():
+        with _cycle_collector_paused(freeze=cache is not None):
             return cls._build(Path(root), cache, unresolved_level, processes)
 
     @classmethod
@@ -136,7 +136,7 @@ class KnowledgeBase:
 
 
 @contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
+def _cycle_collector_paused(freeze: bool = False) -> Iterator[None]:
     """Python's cycle collector is off while the knowledge base is built, then as it was.
 
     A build allocates about a million small objects (lines, spans, entries) that form no
@@ -150,6 +150,8 @@ def _cycle_collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 
