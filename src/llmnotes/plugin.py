@@ -44,6 +44,7 @@ from . import (
     search,
     searchparse,
     segmenter,
+    themefiles,
     themememo,
     upstream,
 )
@@ -103,6 +104,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         # MkDocs keeps this object for every later config of the process too: reset, never inherit.
         self._renders = RenderCache() if command == "serve" else None
         self._incremental = Incremental() if command == "serve" and dirty else None
+        if command == "serve":
+            themefiles.install()  # the theme's files listed once, not at every rebuild
 
     # Before Material's search plugin (priority 0), which fills in its defaults in on_config.
     @event_priority(50)
