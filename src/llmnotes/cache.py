@@ -470,6 +470,39 @@ class Incremental:
         return self._entries
 
 
+def _by_page(docs: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Runs of consecutive entries of one page (Material writes a page's sections together)."""
+    runs: list[tuple[str, list[dict[str, Any]]]] = []
+    for doc in docs:
+        page = doc.get("location", "").split("#")[0]
+        if runs and runs[-1][0] == page:
+            runs[-1][1].append(doc)
+        else:
+            runs.append((page, [doc]))
+    return runs
+
+
+def _names_of(location: str, names: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The names `tune` may read for an entry at `location` (looked up as written and unquoted)."""
+    page = location.split("#")[0]
+    urls = {location, page, unquote(location), unquote(page)} if "%" in location else {location, page}
+    return {k: names[k] for k in urls if k in names}
+
+
+def _tuned_entry(memo: Memo, doc: dict[str, Any], config: dict[str, Any], settings: str,
+                 names: dict[str, list[str]], own_key: str, tune: Callable, dump: Callable) -> bytes:
+    """One entry tuned and dumped, kept under everything `tune` reads of it."""
+    own = _names_of(doc.get("location", ""), names)
+    key = ("search", settings, tuple((k, type(v).__name__, v if isinstance(v, str) else repr(v))
+                                     for k, v in doc.items()), own_key if own else "")
+
+    def make() -> bytes:
+        one = tune({"config": copy.deepcopy(config), "docs": [dict(doc)]}, own)
+        return dump(one["docs"][0])
+
+    return memo.get(key, make)
+
+
 def tuned_index(memo: Memo, data: dict[str, Any], names: dict[str, list[str]],
                 tune: Callable[[dict[str, Any], dict[str, list[str]]], dict[str, Any]],
                 dump: Callable[[Any], bytes], segment: Callable[[str], str] = lambda s: s) -> bytes:
@@ -486,26 +519,19 @@ def tuned_index(memo: Memo, data: dict[str, Any], names: dict[str, list[str]],
     settings = repr(config)  # the config before `tune` adds its fields to it
     cut: dict[str, str] = {}
     parts: list[bytes] = []
-    for doc in data.get("docs", []):
-        location = doc.get("location", "")
-        page = location.split("#")[0]
-        urls = {location, page, unquote(location), unquote(page)} if "%" in location else {location, page}
-        own = {k: names[k] for k in urls if k in names}
-        if own:
-            joined = " ".join(v for k in sorted(own) for v in own[k])
-            if joined not in cut:
-                cut[joined] = segment(joined)
-            own_key = repr(sorted(own.items())) + "\0" + cut[joined]
-        else:
-            own_key = ""
-        key = ("search", settings, tuple((k, type(v).__name__, v if isinstance(v, str) else repr(v))
-                                         for k, v in doc.items()), own_key)
-
-        def make(doc: dict[str, Any] = doc, own: dict[str, list[str]] = own) -> bytes:
-            one = tune({"config": copy.deepcopy(config), "docs": [dict(doc)]}, own)
-            return dump(one["docs"][0])
-
-        parts.append(memo.get(key, make))
+    for page, docs in _by_page(data.get("docs", [])):
+        # Most pages kept their entries from the last rebuild (the very same dicts, see
+        # Incremental.merge_search): their tuned bytes are reused whole while the page's
+        # names and their cut are the same. The ids in the key are of the entries the value
+        # holds, so alive: no other entry can have them.
+        own = _names_of(page, names)
+        joined = " ".join(v for k in sorted(own) for v in own[k])
+        if joined not in cut:
+            cut[joined] = segment(joined)
+        own_key = repr(sorted(own.items())) + "\0" + cut[joined] if own else ""
+        key = ("search page", settings, page, own_key, tuple(map(id, docs)))
+        parts.extend(memo.get(key, lambda docs=docs, own_key=own_key: (
+            docs, [_tuned_entry(memo, doc, config, settings, names, own_key, tune, dump) for doc in docs]))[1])
     head = dump(tune({"config": config, "docs": []}, names))
     if not head.endswith(b'"docs":[]}'):  # entries are never tuned in place: the caller keeps them
         return dump(tune({"config": config, "docs": [dict(d) for d in data.get("docs", [])]}, names))
