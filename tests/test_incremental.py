@@ -267,3 +267,27 @@ def test_collapse_chrome_keeps_content_and_preformatted_text():
               '  <footer>\n    <p>x</p>\n  </footer>')
     assert collapse_chrome(footer) == ('<div class="md-content"><article><pre>a\n\n  </pre>\n  </article>\n'
                                        '</div><footer><p>x</p></footer>')
+
+
+def test_fingerprints_follow_every_change_of_a_part_and_keep_an_equal_one():
+    """A part equal to the last build's keeps its digest; any change, an order of a dict's
+    keys included (pages list tags in that order), gives another."""
+    from types import SimpleNamespace
+
+    from llmnotes.cache import Fingerprints
+    from llmnotes.model import FuzzyDate, Source, TimelineEvent
+
+    def kb(text: str, tags: dict) -> SimpleNamespace:
+        event = TimelineEvent(FuzzyDate("2021-04-20", None, "day", "2021/4/20"), text, Source("a.md", 3), ["t"], [])
+        return SimpleNamespace(events=[event], tags=tags, notes={}, concepts={})
+
+    first = Fingerprints(kb("RoFormer", {"a": ["x.md"], "b": ["y.md"]}))
+    digests = (first.part("events"), first.part("tags"), first.names())
+    same = Fingerprints(kb("RoFormer", {"a": ["x.md"], "b": ["y.md"]}), first)
+    assert (same.part("events"), same.part("tags"), same.names()) == digests
+    changed = Fingerprints(kb("RoFormer 发布", {"b": ["y.md"], "a": ["x.md"]}), same)
+    assert changed.part("events") != digests[0]
+    assert changed.part("tags") != digests[1]  # same items, another order
+    assert changed.names() != digests[2]  # the names list the tags, in order
+    back = Fingerprints(kb("RoFormer", {"a": ["x.md"], "b": ["y.md"]}), changed)
+    assert (back.part("events"), back.part("tags")) == digests[:2]

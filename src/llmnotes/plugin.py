@@ -96,11 +96,13 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._tuner: search.PageTuner | None = None
         self._clearing: oldsite.Clearing | None = None
         self._full_content: str | None = None
+        self._fingerprints: Fingerprints | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = "dirty" if dirty else command  # a dirty build renders a few pages: no workers
         # Defining on_startup keeps this object alive across serve rebuilds: the cache survives.
         self._cache = {}
+        self._fingerprints = None
         # MkDocs keeps this object for every later config of the process too: reset, never inherit.
         self._renders = RenderCache() if command == "serve" else None
         self._incremental = Incremental() if command == "serve" and dirty else None
@@ -160,7 +162,9 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         memo = self._renders.memo if self._renders is not None else None
         if memo is not None:
             memo.new_build()
-        fingerprints = Fingerprints(kb)
+        # In serve, parts of the knowledge base equal to the last build's keep their digests.
+        fingerprints = Fingerprints(kb, self._fingerprints if self._renders is not None else None)
+        self._fingerprints = fingerprints if self._renders is not None else None
         self._replace_notes(files, config, kb, labels, memo, fingerprints)
         self._add_generated_pages(files, config, kb, labels, memo, fingerprints)
         self._add_assets(files, config)
