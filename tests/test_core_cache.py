@@ -185,20 +185,48 @@ def test_deleting_and_adding_notes(vault):
 def test_changes_made_to_a_built_knowledge_base_do_not_reach_the_next_build(vault):
     cache: dict = {}
     kb = KnowledgeBase.build(vault, cache=cache)
-    # Whatever a page generator does with the entries of one build...
+    # Whatever is done to the links of one build (each build resolves its own copies)...
     for link in kb.wikilinks:
         link.resolved = "nowhere.md"
     for span in (s for scan in kb.scans.values() for s in scan.spans):
         span.url = "changed"
-    for event in kb.events:
-        event.tags.append("stale")
-    for root in kb.roadmap:
-        for node in _walk(root):
-            node.target = "stale"
-    for paper in kb.papers:
-        paper.notes.append("stale.md")
     # ...the next build starts from the notes again.
     assert_like_fresh(vault, cache)
+
+
+def test_pages_exports_and_search_names_leave_the_entries_as_built(vault):
+    """Serve hands a part whose inputs did not change (kb.events, kb.papers, ...) to the next
+    build as it is (extract.remembered): whatever reads a built knowledge base must not change it."""
+    from llmnotes import exports, search
+    from llmnotes.i18n import Labels
+    from llmnotes.pages import PageContext, generate_pages
+    from llmnotes.render import NoteRenderer
+
+    kb = KnowledgeBase.build(vault, cache={})
+    before = snapshot(kb)
+    labels = Labels("zh", {})
+    for page in generate_pages(PageContext(kb, labels, taken={n.page_path for n in kb.notes.values()})):
+        assert page.markdown
+    renderer = NoteRenderer(kb, labels)
+    for note in kb.notes.values():
+        assert renderer.render(note)
+    for fmt in exports.SITE_FILES:
+        assert exports.render(kb, fmt, True, compact=True)
+    assert search.page_names(kb)
+    after = snapshot(kb)
+    for part in before:
+        assert after[part] == before[part], part
+
+
+def test_a_rebuild_reuses_the_cross_note_work_when_an_edit_changes_no_entry(vault):
+    cache: dict = {}
+    first = KnowledgeBase.build(vault, cache=cache)
+    write(vault, "bert.md", NOTES["bert.md"] + "\n更多。\n")  # prose: no event, paper, link or table
+    second = assert_like_fresh(vault, cache)
+    assert second.events is first.events and second.papers is first.papers
+    write(vault, "bert.md", NOTES["bert.md"] + "\n- 2019年2月：GPT-2 发布\n")
+    third = assert_like_fresh(vault, cache)
+    assert third.events is not second.events and third.papers is second.papers
 
 
 def test_a_rebuild_redoes_only_the_edited_note(vault, monkeypatch):

@@ -99,6 +99,7 @@ class KnowledgeBase:
                  wikilinks=wikilinks, backlinks=backlinks, concepts=concepts, tags=tags, note_tags=note_tags)
         kb._resolver = resolver
         kb._memos = memos
+        kb._collected = cache.setdefault("collected", {}) if cache is not None else None
         extract.run_all(kb, processes)
         kb.diagnostics.sort(key=lambda d: (d.path, d.line or 0))
         return kb

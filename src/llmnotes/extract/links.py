@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ..model import Link, Source
 from ..textutil import mask_code, shorten
 from ..wikilinks import md_links
-from . import per_note
+from . import per_note, remembered
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -195,8 +195,6 @@ def note_pass(kb: KnowledgeBase) -> Callable[[Note], list[tuple[str, str, int]]]
 
 
 def collect(kb: KnowledgeBase) -> None:
-    links: list[Link] = []
-    for note in kb.notes.values():
-        for url, label, line in per_note(kb, "links", note, _note_links):
-            links.append(Link(url, label, Source(note.path, line)))
-    kb.links = links
+    found = [(note.path, per_note(kb, "links", note, _note_links)) for note in kb.notes.values()]
+    kb.links = remembered(kb, "links", (found,), lambda: [
+        Link(url, label, Source(path, line)) for path, mine in found for url, label, line in mine])

@@ -39,7 +39,7 @@ from ..arxiv import MENTION_RE, arxiv_date, find_arxiv, might_cite_arxiv
 from ..dates import find_dates, leading_date, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Paper, Source, dates_differ
 from ..textutil import shorten
-from . import per_note
+from . import per_note, remembered
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -823,10 +823,16 @@ def note_pass(kb: KnowledgeBase) -> Callable[[Note], tuple[list[tuple[Paper, int
 
 
 def collect(kb: KnowledgeBase) -> None:
-    occurrences: list[_Occurrence] = []
-    for path in sorted(kb.notes):
-        found, diags = per_note(kb, "papers", kb.notes[path], _note_papers)
+    paths = sorted(kb.notes)
+    passes = [per_note(kb, "papers", kb.notes[path], _note_papers) for path in paths]
+    for _, diags in passes:
         kb.diagnostics.extend(diags)
-        for paper, date_line in found:
-            occurrences.append(_Occurrence(paper, date_line, len(occurrences)))
-    kb.papers = _merge(occurrences, kb.diagnostics)
+
+    def merged() -> list[Paper]:
+        occurrences: list[_Occurrence] = []
+        for found, _ in passes:
+            for paper, date_line in found:
+                occurrences.append(_Occurrence(paper, date_line, len(occurrences)))
+        return _merge(occurrences, kb.diagnostics)
+
+    kb.papers = remembered(kb, "papers", (paths, passes), merged)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Note, RoadmapNode, Source
 from ..wikilinks import MDLINK, WIKILINK, nearest
-from . import per_note
+from . import per_note, remembered
 from .tables import find_html_tables, find_pipe_tables
 
 if TYPE_CHECKING:
@@ -421,12 +421,18 @@ def note_pass(kb: KnowledgeBase) -> Callable[[Note], list[RoadmapNode]]:
 
 
 def collect(kb: KnowledgeBase) -> None:
-    roadmap: list[RoadmapNode] = []
     nodes_of = note_pass(kb)
     kept = getattr(kb, "_memos", None) is not None  # nodes kept for the next build: resolve copies
-    for note in kb.notes.values():
-        roots = per_note(kb, "roadmap", note, nodes_of)
-        if roots:
-            roadmap += _copy(roots) if kept else roots
-    _link_targets(kb, roadmap)
-    kb.roadmap = roadmap
+    found = [per_note(kb, "roadmap", note, nodes_of) for note in kb.notes.values()]
+
+    def linked() -> list[RoadmapNode]:
+        roadmap: list[RoadmapNode] = []
+        for roots in found:
+            if roots:
+                roadmap += _copy(roots) if kept else roots
+        _link_targets(kb, roadmap)
+        return roadmap
+
+    # Names resolve with kb.resolver (the same object while no note's name changed), else to concepts.
+    concepts = [(key, c.name) for key, c in kb.concepts.items()]
+    kb.roadmap = remembered(kb, "roadmap", (found, kb.resolver, concepts), linked)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Source, Table
 from ..textutil import line_starts
-from . import per_note
+from . import per_note, remembered
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -155,8 +155,6 @@ def note_pass(kb: KnowledgeBase) -> Callable[[Note], list[tuple[int, list[str], 
 
 
 def collect(kb: KnowledgeBase) -> None:
-    tables: list[Table] = []
-    for note in kb.notes.values():
-        for line, header, rows in per_note(kb, "tables", note, _note_tables):
-            tables.append(Table(Source(note.path, line), header, rows))
-    kb.tables = tables
+    found = [(note.path, per_note(kb, "tables", note, _note_tables)) for note in kb.notes.values()]
+    kb.tables = remembered(kb, "tables", (found,), lambda: [
+        Table(Source(path, line), header, rows) for path, mine in found for line, header, rows in mine])

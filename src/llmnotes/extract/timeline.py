@@ -53,7 +53,7 @@ from ..dates import find_dates, parse_date
 from ..model import Diagnostic, FuzzyDate, Note, Source, TimelineEvent
 from ..textutil import sentence_around
 from ..wikilinks import MDLINK, SCHEME, WIKILINK, Scan, norm, normalize
-from . import per_note
+from . import per_note, remembered
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -675,14 +675,17 @@ def note_pass(kb: KnowledgeBase) -> Callable[[Note], tuple[list[_Found], list[_F
 
 def collect(kb: KnowledgeBase) -> None:
     """Fill `kb.events`: explicit events first, then inferred ones not stated explicitly, by date."""
-    explicit: list[_Found] = []
-    inferred: list[_Found] = []
     events_of = note_pass(kb)
-    for note in kb.notes.values():
-        mine = per_note(kb, "timeline", note, events_of)
-        explicit += mine[0]
-        inferred += mine[1]
+    found = [per_note(kb, "timeline", note, events_of) for note in kb.notes.values()]
+    for mine in found:
         kb.diagnostics.extend(mine[2])
+    inputs = (list(kb.notes), found, list(kb.note_tags.items()), list(kb.tags))  # tags: canonical_tag
+    kb.events = remembered(kb, "timeline", inputs, lambda: _events(kb, found))
+
+
+def _events(kb: KnowledgeBase, found: list[tuple[list[_Found], list[_Found], list[Diagnostic]]]) -> list[TimelineEvent]:
+    explicit = [f for mine in found for f in mine[0]]
+    inferred = [f for mine in found for f in mine[1]]
     seen: set[tuple[str, str | None, str]] = set()
     events: list[TimelineEvent] = []
     for ev, key, links in [*explicit, *inferred]:
@@ -694,7 +697,7 @@ def collect(kb: KnowledgeBase) -> None:
         tags = list(dict.fromkeys([*(kb.canonical_tag(t) for t in ev.tags), *note_tags]))
         events.append(TimelineEvent(ev.date, ev.text, ev.source, tags, list(links), ev.inferred))
     events.sort(key=lambda e: (e.date.start, e.date.end or "", e.source.note, e.source.line))
-    kb.events = events
+    return events
 
 
 __all__ = ["collect", "event_links"]
