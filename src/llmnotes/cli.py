@@ -101,7 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # keeps the search index whole (cache.py), so MkDocs's warning about dirty builds does not apply.
     logging.getLogger("mkdocs.commands.build").addFilter(
         lambda record: "'dirty' build" not in record.getMessage())
-    watcher.install(Path(args.notes_dir), poll=args.poll)
+    watcher.install(poll=args.poll)
     serve(config_file=config_file, dev_addr=args.dev_addr, livereload=True, build_type="dirty", **overrides)
     return 0
 

@@ -81,8 +81,9 @@ class Watcher:
     """The observer MkDocs's server drives (schedule, unschedule, start, stop, join): the
     native one, or the polling one when asked or when the native one cannot start."""
 
-    def __init__(self, poll: bool, interval: float) -> None:
-        self.poll, self.interval = poll, interval
+    def __init__(self, poll: bool, interval: float | None = None) -> None:
+        self.poll = poll
+        self.interval = interval  # when polling; None: by how many files the watched folders hold
         self._watches: dict[int, tuple[FileSystemEventHandler, str, bool]] = {}
         self._observer = None
         self._refs: dict[int, object] = {}
@@ -107,9 +108,9 @@ class Watcher:
                 self._start(native=True)
                 return
             except OSError as exc:
-                log.warning(f"llmnotes: the system does not report file changes here ({exc}); "
-                            f"looking for them every {self.interval:.1f} s instead")
                 self._observer.stop()
+                log.warning(f"llmnotes: the system does not report file changes here ({exc}); "
+                            f"looking for them every {self._interval():.1f} s instead")
         self._start(native=False)
 
     def stop(self) -> None:
@@ -124,26 +125,31 @@ class Watcher:
         from watchdog.observers import Observer
         from watchdog.observers.polling import PollingObserver
 
-        self._observer = Observer() if native else PollingObserver(timeout=self.interval)
+        self._observer = Observer() if native else PollingObserver(timeout=self._interval())
         self._refs = {key: self._add(self._observer, key) for key in self._watches}
         self._observer.start()
+
+    def _interval(self) -> float:
+        if self.interval is None:
+            files = sum(len(names) for _, root, _ in self._watches.values() if os.path.isdir(root)
+                        for _, _, names in os.walk(root))
+            self.interval = poll_interval(files)
+        return self.interval
 
     def _add(self, observer, key: int):
         handler, root, recursive = self._watches[key]
         return observer.schedule(_Changes(handler, root), root, recursive=recursive, event_filter=list(WRITES))
 
 
-def install(notes_dir: Path, poll: bool = False) -> None:
+def install(poll: bool = False) -> None:
     """Make MkDocs's `serve` watch with `Watcher` and start a rebuild sooner after a save."""
     from mkdocs.commands import serve as serve_command
     from mkdocs.livereload import LiveReloadServer
-
-    interval = poll_interval(sum(len(names) for _, _, names in os.walk(notes_dir)))
 
     class Server(LiveReloadServer):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             self.build_delay = min(self.build_delay, BUILD_DELAY)
-            self.observer = Watcher(poll, interval)
+            self.observer = Watcher(poll)
 
     serve_command.LiveReloadServer = Server
