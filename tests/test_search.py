@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 from conftest import FIXTURES, build_site
 
-from llmnotes import search
+from llmnotes import parallel, search
 from llmnotes.kb import KnowledgeBase
 from llmnotes.urls import page_url
 
@@ -328,6 +328,8 @@ def test_search_is_handed_generated_pages_without_their_excluded_elements(tmp_pa
         return out
 
     monkeypatch.setattr(search, "without_excluded", recorded)
+    # One process: a page a forked worker builds would be recorded in the worker alone.
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
     quick = build_site(vault, tmp_path / "quick")
     assert sum(handed) > 0  # generated pages did come without their excluded elements
     monkeypatch.setattr(search, "without_excluded", search.unbracketed)  # whole pages, as before
