@@ -207,7 +207,7 @@ def serve_latency(kind: str, corpus: Path, work: Path, note: str, rounds: int = 
                "--dev-addr", f"127.0.0.1:{port}"]
     else:
         cmd = [sys.executable, "-m", "llmnotes.cli", "serve", str(corpus), "--dev-addr", f"127.0.0.1:{port}"]
-    page_url = f"http://127.0.0.1:{port}/" + note.removesuffix(".md") + "/"
+    page_url = f"http://127.0.0.1:{port}/" + note.rsplit(".", 1)[0] + "/"  # a .md or .txt note
     log = (work / f"serve-{kind}.log").open("w")  # closed in the finally below
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "CI": "true"},
                             cwd=str(work))
