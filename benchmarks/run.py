@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/run.py [--notes N] [--rounds N] [--no-serve] [--profile] [--memory-only]
     BENCH_NOTES=2000 BENCH_ROUNDS=3 make bench
+    BENCH_ZENSICAL=path/to/zensical make bench   # also time Zensical (pip install zensical, own venv)
 
 The baseline is what a user would otherwise run: Material with `navigation.prune` and
 `search` with `lang: [zh, en]` (jieba installed), no llmnotes. The llmnotes build is
@@ -136,11 +137,14 @@ def _run_child(args: list[str], quiet: bool = True) -> dict:
     return {**json.loads(line[6:]), **data}
 
 
-def _run_build(kind: str, corpus: Path, work: Path) -> dict:
-    """The build as a user runs it, `mkdocs build` or `llmnotes build`, timed from start to exit."""
+def _run_build(kind: str, corpus: Path, work: Path, zensical: str | None = None) -> dict:
+    """The build as a user runs it, `mkdocs build`, `llmnotes build` or `zensical build`, timed
+    from start to exit."""
     site = work / f"site-{kind}"
     if kind == "baseline":
         cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(work / "baseline.yml")]
+    elif kind == "zensical":  # the baseline's configuration; Zensical wants its site inside its folder
+        cmd = [str(zensical), "build", "-c", "-f", str(work / "zensical.yml")]
     else:
         cmd = [sys.executable, "-m", "llmnotes.cli", "build", str(corpus), "-o", str(site)]
     data = _run(cmd, f"{kind} build")
@@ -283,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="only the llmnotes build's peak memory (for the 10,000-note check)")
     ap.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "1")),
                     help="builds of each kind, alternating; medians reported")
+    ap.add_argument("--zensical", default=os.environ.get("BENCH_ZENSICAL"),
+                    help="a zensical executable: also time `zensical build` of the baseline's configuration")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
@@ -304,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     (work / "baseline.yml").write_text(BASELINE_YML.format(docs=json.dumps(str(corpus)),
                                                            site=json.dumps(str(work / "site-baseline"))),
                                        encoding="utf-8")
+    (work / "zensical.yml").write_text(BASELINE_YML.format(docs="notes", site="site-zensical"), encoding="utf-8")
 
     if a.memory_only:
         ours = _run_child(["--child", "llmnotes", str(corpus), str(work / "site-llmnotes")])
@@ -316,11 +323,12 @@ def main(argv: list[str] | None = None) -> int:
 
     # Alternating rounds, each figure the median of its rounds: a shared machine's noise
     # falls on both sides alike.
-    runs: dict[str, list[dict]] = {"baseline": [], "llmnotes": []}
+    kinds = ["baseline", "llmnotes"] + (["zensical"] if a.zensical else [])
+    runs: dict[str, list[dict]] = {k: [] for k in kinds}
     for r in range(a.rounds):
-        for kind in ("baseline", "llmnotes"):
+        for kind in kinds:
             print(f"building: {kind} (round {r + 1} of {a.rounds}) ...", flush=True)
-            runs[kind].append(_run_build(kind, corpus, work))
+            runs[kind].append(_run_build(kind, corpus, work, a.zensical))
     base, ours = (_median_run(runs[k]) for k in ("baseline", "llmnotes"))
     # As the build runs it (the notes read on every core), and on one core.
     core = _run_child(["--child", "core", str(corpus), "all"])
@@ -354,6 +362,10 @@ def main(argv: list[str] | None = None) -> int:
          (f"≤ {TARGET_INDEX_MB_2000 * scale:.1f} MB (6 MB per 2,000 notes): "
          f"{verdict(index['llmnotes'] <= TARGET_INDEX_MB_2000 * 1e6 * scale)}")),
         ("pages (index.html)", str(pages["baseline"]), str(pages["llmnotes"]), "", ""),
+        *([("zensical build (its own search)", "", f"{_median_run(runs['zensical'])['wall']:.1f} s",
+            f"{ours['wall'] / _median_run(runs['zensical'])['wall']:.2f}",
+            f"no slower than Zensical: {verdict(ours['wall'] <= _median_run(runs['zensical'])['wall'])}")]
+          if a.zensical else []),
         ("core alone (one core)", "", f"{core_one['seconds']:.2f} s", "", ""),
         ("core alone (all cores)", "", f"{core['seconds']:.2f} s", "",
          (f"≤ {TARGET_CORE_S_2000 * scale:.2f} s (2 s per 2,000 notes): "
