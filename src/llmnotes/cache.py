@@ -38,6 +38,8 @@ from urllib.parse import unquote
 
 import jinja2
 
+from .extract import same_value
+
 # --------------------------------------------------------------------------- page bytes
 
 _CONTENT_START = '<div class="md-content"'
@@ -360,21 +362,12 @@ class Fingerprints:
             return hit
         value = self._values[name] = value_of()
         before = self._previous
-        if before is not None and name in before._done and _same(value, before._values[name]):
+        if before is not None and name in before._done and same_value(value, before._values[name]):
             hit = before._done[name]
         else:
             hit = digest(name, repr(value))
         self._done[name] = hit
         return hit
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal, and with dicts in the same order: what makes two reprs the same."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a.items()) == list(b.items())
-    return a == b
 
 
 # --------------------------------------------------------------------------- incremental serve

@@ -51,7 +51,7 @@ class NoteMemo:
         if hit is not None and hit[0] is note and hit[1] is note.text and hit[2] == note.title:
             return hit[3]
         value = compute(note)
-        if hit is not None and _equal(hit[3], value):
+        if hit is not None and same_value(hit[3], value):
             value = hit[3]
         self._store[note.path] = (note, note.text, note.title, value)
         return value
@@ -93,7 +93,7 @@ def remembered(kb: KnowledgeBase, name: str, inputs: tuple, compute: Callable[[]
     if kept is None:
         return compute()
     hit = kept.get(name)
-    if hit is not None and _equal(hit[0], inputs):
+    if hit is not None and same_value(hit[0], inputs):
         kb.diagnostics.extend(hit[2])
         return hit[1]
     before = len(kb.diagnostics)
@@ -102,8 +102,9 @@ def remembered(kb: KnowledgeBase, name: str, inputs: tuple, compute: Callable[[]
     return value
 
 
-def _equal(a: Any, b: Any) -> bool:
-    """Equal, dicts compared in order (a dict's order can reach a page); False if comparing fails."""
+def same_value(a: Any, b: Any) -> bool:
+    """Equal, a dict's items compared in order (its order can reach a page, as in a repr);
+    False when comparing fails."""
     try:
         if isinstance(a, dict) or isinstance(b, dict):
             return type(a) is type(b) and list(a.items()) == list(b.items())
