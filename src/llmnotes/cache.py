@@ -510,11 +510,11 @@ def _names_of(location: str, names: dict[str, list[str]]) -> dict[str, list[str]
 
 
 def _tuned_entry(memo: Memo, doc: dict[str, Any], config: dict[str, Any], settings: str,
-                 names: dict[str, list[str]], own_key: str, tune: Callable, dump: Callable) -> bytes:
-    """One entry tuned and dumped, kept under everything `tune` reads of it."""
-    own = _names_of(doc.get("location", ""), names)
+                 own: dict[str, list[str]], own_key: str, tune: Callable, dump: Callable) -> bytes:
+    """One entry tuned and dumped, kept under everything `tune` reads of it: the entry, the
+    names of its page (`own`, an anchor adds none) and their key."""
     key = ("search", settings, tuple((k, type(v).__name__, v if isinstance(v, str) else repr(v))
-                                     for k, v in doc.items()), own_key if own else "")
+                                     for k, v in doc.items()), own_key)
 
     def make() -> bytes:
         one = tune({"config": copy.deepcopy(config), "docs": [dict(doc)]}, own)
@@ -550,8 +550,8 @@ def tuned_index(memo: Memo, data: dict[str, Any], names: dict[str, list[str]],
             cut[joined] = segment(joined)
         own_key = repr(sorted(own.items())) + "\0" + cut[joined] if own else ""
         key = ("search page", settings, page, own_key, tuple(map(id, docs)))
-        parts.extend(memo.get(key, lambda docs=docs, own_key=own_key: (
-            docs, [_tuned_entry(memo, doc, config, settings, names, own_key, tune, dump) for doc in docs]))[1])
+        parts.extend(memo.get(key, lambda docs=docs, own=own, own_key=own_key: (
+            docs, [_tuned_entry(memo, doc, config, settings, own, own_key, tune, dump) for doc in docs]))[1])
     head = dump(tune({"config": config, "docs": []}, names))
     if not head.endswith(b'"docs":[]}'):  # entries are never tuned in place: the caller keeps them
         return dump(tune({"config": config, "docs": [dict(d) for d in data.get("docs", [])]}, names))
