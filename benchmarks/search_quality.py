@@ -188,14 +188,18 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
 
 
-def measure(browser, site: Path, queries: list[Query]) -> dict[str, list[bool]]:
+def measure(browser, site: Path, queries: list[Query], misses: list | None = None) -> dict[str, list[bool]]:
+    """Per kind, whether each query found its page in the top 3; each miss and its top 3 added to `misses`."""
     server, base = serve(site)
     page = browser.new_page()
     try:
         box = SearchBox(page, base)
         hits: dict[str, list[bool]] = defaultdict(list)
         for q in queries:
-            hits[q.kind].append(bool(q.expected & set(box.search(q.text)[:3])))
+            top = box.search(q.text)[:3]
+            hits[q.kind].append(bool(q.expected & set(top)))
+            if misses is not None and not hits[q.kind][-1]:
+                misses.append((q, top))
         return hits
     finally:
         page.close()
@@ -228,6 +232,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dirs", nargs="*", type=Path)
     parser.add_argument("--sample", type=int, metavar="N", help="at most N queries of each kind")
+    parser.add_argument("--misses", action="store_true", help="list the queries llmnotes misses, with its top 3")
     args = parser.parse_args(argv)
     dirs = args.dirs or [d for d in DEFAULT_DIRS if d.is_dir()]
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -237,10 +242,11 @@ def main(argv: list[str]) -> int:
             notes = sum(1 for f in notes_dir.rglob("*") if f.suffix.lower() in (".md", ".markdown", ".txt"))
             print(f"\n== {notes_dir.name}: {notes} notes, {len(queries)} queries")
             results = {}
+            misses: list = []
             for tuned in (False, True):
                 site = build(notes_dir, Path(tmp) / f"{n}-{tuned}", tuned=tuned)
                 size = (site / "search" / "search_index.json").stat().st_size
-                results[tuned] = (measure(browser, site, queries), size)
+                results[tuned] = (measure(browser, site, queries, misses if tuned else None), size)
             kinds = sorted({q.kind for q in queries})
             print(f"{'':18}{'plain Material':>20}{'llmnotes':>20}")
             for kind in kinds:
@@ -250,6 +256,8 @@ def main(argv: list[str]) -> int:
             print(f"  {'index bytes/note':<16}{results[False][1] // max(notes, 1):>20,}"
                   f"{results[True][1] // max(notes, 1):>20,}")
             print(f"  {'index bytes':<16}{results[False][1]:>20,}{results[True][1]:>20,}")
+            for q, top in misses if args.misses else ():
+                print(f"  missed {q.kind}: {q.text!r} -> {top}")
         browser.close()
     return 0
 
