@@ -112,6 +112,38 @@ def test_a_result_shows_chinese_without_gaps_between_words(box):
     assert "取代" in teaser.locator("mark").all_inner_texts()
 
 
+# The teaser's width as shown, and with the browser's Chinese/Latin spacing turned off.
+_AUTOSPACE_JS = """el => {
+  const shown = el.getBoundingClientRect().width;
+  const style = el.getAttribute("style");
+  el.style.display = "inline-block";
+  const spaced = el.getBoundingClientRect().width;
+  el.style.textAutospace = "no-autospace";
+  const bare = el.getBoundingClientRect().width;
+  el.setAttribute("style", style || "");
+  return [getComputedStyle(el).textAutospace, spaced, bare];
+}"""
+
+
+def test_a_result_shows_a_gap_between_chinese_and_english_without_a_space_in_the_index(box):
+    box.search("取代")  # "…取代了旧的 launch 脚本。": the index holds 旧的launch脚本
+    teaser = box.page.locator(".md-search-result__article p").filter(has_text="启动器").first
+    text = (teaser.text_content() or "").replace("\u034f", "")
+    assert "旧的launch脚本" in text and "PyTorch自带" in text
+    autospace, spaced, bare = teaser.evaluate(_AUTOSPACE_JS)
+    assert autospace == "normal"
+    assert spaced > bare  # the browser puts the gap back
+
+
+def test_a_result_shows_a_list_as_a_list(box):
+    """The index writes an item as `<li/>` without `</li>`: the browser still builds one item each."""
+    box.search("集合通信")  # Backends: "- NCCL：GPU 之间的集合通信首选。\n- Gloo：CPU 训练和调试时使用。"
+    article = box.page.locator(".md-search-result__article").filter(has_text="NCCL").first
+    items = [t.replace("\u034f", "") for t in article.locator("ul > li").all_inner_texts()]
+    assert items == ["NCCL：GPU之间的集合通信首选。", "Gloo：CPU训练和调试时使用。"]
+    assert article.locator("li mark").all_inner_texts()  # the match is highlighted inside its item
+
+
 def test_a_query_for_nothing_finds_nothing(box):
     assert box.search("鲸鱼喷泉") == []
 

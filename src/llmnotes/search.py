@@ -17,7 +17,8 @@ typing it gets poor matches. This module, free of MkDocs, says
   but not shown;
 - how the index is written (`tune_index`, `compact_text`, `dump_index`): UTF-8,
   without whitespace or word breaks a result never shows, Chinese words broken by
-  the 2-byte U+034F instead of U+200B.
+  the 2-byte U+034F instead of U+200B, list items' tags short, no typed space between
+  Chinese and Latin words (the result's CSS puts the gap back), names as their words once.
 
 What goes in the index at all is decided where the HTML is made: the generated
 pages' templates mark the text they quote from notes (timeline events, paper and
@@ -58,6 +59,8 @@ SEPARATOR = (
     r"|\.(?!\d)"
     rf"|(?<=[A-Za-z0-9])(?=[{_HAN}])|(?<=[{_HAN}])(?=[A-Za-z0-9])"
 )
+_SEPARATOR = re.compile(SEPARATOR)  # Python's re reads the browser's pattern the same way
+
 # A U+200B the separator does not need: next to punctuation, space, markup or the
 # ends, or between a Latin letter and a Chinese character. Only word|word stays.
 # Written to start with the U+200B itself (what comes before it is looked at from
@@ -82,6 +85,27 @@ WORD_BREAK = "\u034f"
 _PRE = re.compile(r"(<pre>.*?</pre>)", re.DOTALL)
 _BLOCK_SPACE = re.compile(r"[ \t\n\r\f]*(</?(?:p|li|ul|ol|pre)>)[ \t\n\r\f]*")
 _SPACE_RUN = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
+# What a result shows of prose (outside <pre> and <code>) in fewer bytes, the words the
+# browser cuts the same:
+# - no space beside full-width punctuation (`memory ，` `， token`): the mark is a full
+#   character wide and carries its own white space;
+# - no space between a Chinese character and a Latin letter or digit (`用 LoRA 微调`):
+#   the separator splits there anyway, and search results are styled with CSS
+#   `text-autospace` (assets/llmnotes.css), so the browser puts back the narrow gap
+#   Chinese typography asks for there;
+# - a URL without its `https://` (`arxiv.org/abs/1706.03762`), as browsers show them.
+_PUNCT_SPACE = re.compile(r" +(?=[，。；：！？、（）《》「」『』【】])|(?<=[，。；：！？、（）《》「」『』【】]) +")
+_HAN_LATIN_SPACE = re.compile(rf" (?:(?<=[{_HAN}] )(?=[A-Za-z0-9])|(?<=[A-Za-z0-9] )(?=[{_HAN}]))")
+_URL_SCHEME = re.compile(r"(?<![A-Za-z0-9+.\-])https?://(?=[^\s<])")
+_INLINE_CODE = re.compile(r"(<code>.*?</code>)", re.DOTALL)
+
+# A list item's tags in fewer bytes, read the same by the browser and by Material's
+# extractor: `<li/>` opens an item (the HTML parser ignores the slash of a non-void
+# element, and a new item or the list's end tag closes the one before), and `</li>`
+# goes. The extractor cuts a result into blocks by counting top-level open and close
+# tags and skips a tag ending in `/>`: a nested item's tags never counted, so the blocks
+# stay the same. An item outside a list keeps its tags.
+_LIST_TAG = re.compile(r"<(/?)(ul|ol|li)>")
 
 # No stemmer, no stop-word filter, no trimmer: see the module docstring.
 PIPELINE: list[str] = []
@@ -114,6 +138,21 @@ def arxiv_ids(text: str) -> tuple[str, ...]:
     if not _ARXIV_CONTEXT.search(text):
         return ()
     return tuple(dict.fromkeys(_ARXIV_ID.findall(text)))
+
+
+# Where a note's Markdown holds text its page does not show: link targets (inline, a
+# wiki-link's before its label, reference definitions), HTML attributes and comments.
+_UNSHOWN = re.compile(r"\]\([^)]*\)|\[\[[^\]|\n]*\||^ {0,3}\[[^\]\n]+\]:[^\n]*|\b(?:href|src)\s*=\s*(?:\"[^\"]*\"|'[^']*')"
+                      r"|<!--.*?-->", re.MULTILINE | re.DOTALL)
+# An arXiv id as a word of its own, as the separator cuts it (not `2305.18290v2`).
+_SHOWN_ARXIV_ID = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?![\w.]|\.\d)")
+
+
+def shown_arxiv_ids(text: str) -> set[str]:
+    """The arXiv ids a note's page shows as words of their own (a search finds them in its text)."""
+    if not _ARXIV_CONTEXT.search(text):
+        return set()
+    return set(_SHOWN_ARXIV_ID.findall(_UNSHOWN.sub(" ", text)))
 
 
 # Labels that title the generated pages (any language): a reader types them to reach the page.
@@ -167,7 +206,9 @@ def page_names(kb: KnowledgeBase, use_directory_urls: bool = True) -> dict[str, 
     """Page URL → the names it should be found by that its title may not hold.
 
     Aliases and file names of notes, titles and arXiv ids of the papers a note cites
-    (from `kb.papers`, and ids written in the note's text or link targets).
+    (from `kb.papers`, and ids written in the note's text or link targets). An id the
+    page shows as a word is left out: its text finds the page, and no other page holds
+    that word by chance, so it needs no boost.
     """
     return dict(PageNames(kb, use_directory_urls))
 
@@ -196,14 +237,15 @@ class PageNames(Mapping[str, list[str]]):
                     bucket.append(v)
 
         notes = self._notes.get(url, [])
+        shown = {i for note in notes for i in shown_arxiv_ids(note.text)}  # found in the text already
         for note in notes:
             add(*note.aliases)
             if note.stem != note.title:
                 add(note.stem)
-            add(*arxiv_ids(note.text))
+            add(*(i for i in arxiv_ids(note.text) if i not in shown))
         cited = dict(pair for n in notes for pair in self._papers.get(n.path, []))
         for i in sorted(cited):  # in the order of kb.papers, as page_names adds them
-            add(cited[i].title, cited[i].arxiv)
+            add(cited[i].title, None if cited[i].arxiv in shown else cited[i].arxiv)
         return bucket
 
     def __getitem__(self, url: str) -> list[str]:
@@ -262,14 +304,42 @@ def compact_text(text: str) -> str:
     """`text` of an index entry without the bytes our separator does not need.
 
     U+200B next to punctuation, markup or Latin letters (a fifth of a Chinese index),
-    the others written as the shorter `WORD_BREAK`, whitespace next to block tags, and
-    runs of whitespace outside <pre>: the words the browser cuts and what a search
-    result shows stay the same.
+    the others written as the shorter `WORD_BREAK`; whitespace next to block tags and
+    runs of it outside <pre>; prose as `compact_prose` writes it; list items' tags in
+    their short form. The words a query finds stay the same, and what a search result
+    shows does but for the spacing `compact_prose` names.
     """
     parts = _PRE.split(_SPARE_ZWSP.sub("", text).replace("\u200b", WORD_BREAK))
     for i in range(0, len(parts), 2):  # even parts are outside <pre>
-        parts[i] = _BLOCK_SPACE.sub(r"\1", _SPACE_RUN.sub(" ", parts[i]))
-    return "".join(parts).strip(" ")
+        part = _BLOCK_SPACE.sub(r"\1", _SPACE_RUN.sub(" ", parts[i]))
+        parts[i] = compact_prose(part) if "<code>" not in part else "".join(
+            piece if j % 2 else compact_prose(piece) for j, piece in enumerate(_INLINE_CODE.split(part)))
+    return compact_lists("".join(parts).strip(" "))
+
+
+def compact_prose(text: str) -> str:
+    """Prose of a result in fewer bytes (see `_PUNCT_SPACE`): no code in it."""
+    if "://" in text:
+        text = _URL_SCHEME.sub("", text)
+    return _HAN_LATIN_SPACE.sub("", _PUNCT_SPACE.sub("", text))
+
+
+def compact_lists(text: str) -> str:
+    """`text` with each list item's tags written short (see `_LIST_TAG`)."""
+    if "<li>" not in text:
+        return text
+    out: list[str] = []
+    pos = depth = 0
+    for match in _LIST_TAG.finditer(text):
+        closing, name = match.groups()
+        if name != "li":
+            depth = max(depth - 1, 0) if closing else depth + 1
+        elif depth:
+            out.append(text[pos:match.start()])
+            out.append("" if closing else "<li/>")
+            pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def tune_index(data: dict[str, Any], names: Mapping[str, list[str]],
@@ -295,9 +365,23 @@ def tune_index(data: dict[str, Any], names: Mapping[str, list[str]],
             continue
         values = names.get(location)
         if values:
-            doc[NAMES_FIELD] = (" ".join(segment(" ".join(values)).replace("\u200b", " ").split())
+            doc[NAMES_FIELD] = (name_terms(segment(" ".join(values)))
                                 if compact else segment(" · ".join(values)))
     return data
+
+
+def name_terms(names: str) -> str:
+    """The words our separator cuts `names` into, each once, split by plain spaces.
+
+    Nobody reads the names field: only its words count, and a word's second time in
+    the same field adds next to nothing to a page's score (cited paper titles share
+    words like `Language Models`).
+    """
+    words: dict[str, str] = {}
+    for word in _SEPARATOR.split(names):
+        if word:
+            words.setdefault(word.casefold(), word)
+    return " ".join(words.values())
 
 
 def dump_index(data: dict[str, Any]) -> bytes:
