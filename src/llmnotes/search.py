@@ -142,17 +142,31 @@ def arxiv_ids(text: str) -> tuple[str, ...]:
 
 # Where a note's Markdown holds text its page does not show: link targets (inline, a
 # wiki-link's before its label, reference definitions), HTML attributes and comments.
-_UNSHOWN = re.compile(r"\]\([^)]*\)|\[\[[^\]|\n]*\||^ {0,3}\[[^\]\n]+\]:[^\n]*|\b(?:href|src)\s*=\s*(?:\"[^\"]*\"|'[^']*')"
-                      r"|<!--.*?-->", re.MULTILINE | re.DOTALL)
+_UNSHOWN = re.compile(r"\]\([^)]*\)|\[\[[^\]|\n]*\||^ {0,3}\[[^\]\n]+\]:[^\n]*|\b(?:href|src)\s*=\s*(?:\"[^\"]*\"|'[^']*')")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ID_LIKE = re.compile(r"\d{4}\.\d{4,5}")
 # An arXiv id as a word of its own, as the separator cuts it (not `2305.18290v2`).
 _SHOWN_ARXIV_ID = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?![\w.]|\.\d)")
 
 
-def shown_arxiv_ids(text: str) -> set[str]:
-    """The arXiv ids a note's page shows as words of their own (a search finds them in its text)."""
+@functools.lru_cache(maxsize=32_768)
+def shown_arxiv_ids(text: str) -> frozenset[str]:
+    """The arXiv ids a note's page shows as words of their own (a search finds them in its text).
+
+    Remembered per text, as `arxiv_ids`.
+    """
     if not _ARXIV_CONTEXT.search(text):
-        return set()
-    return set(_SHOWN_ARXIV_ID.findall(_UNSHOWN.sub(" ", text)))
+        return frozenset()
+    if "<!--" in text:  # a comment may span lines
+        text = _COMMENT.sub(" ", text)
+    # Only the lines holding an id are looked at for link targets: many times sooner than the whole note.
+    lines: dict[int, str] = {}
+    for m in _ID_LIKE.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        if start not in lines:
+            end = text.find("\n", m.end())
+            lines[start] = text[start:end if end >= 0 else len(text)]
+    return frozenset(i for line in lines.values() for i in _SHOWN_ARXIV_ID.findall(_UNSHOWN.sub(" ", line)))
 
 
 # Labels that title the generated pages (any language): a reader types them to reach the page.
