@@ -151,9 +151,14 @@ def config():
 first = config()
 first.plugins.on_startup(command="serve", dirty=True)
 build(first, dirty=True)
+shutil.copytree(site, root / "served-start")
 for n, (name, text) in enumerate(json.loads(sys.argv[2])):
     time.sleep(0.01)  # a distinct modification time, as a real save
-    (notes / name).write_text(text, encoding="utf-8")
+    if text is None:
+        (notes / name).unlink()
+    else:
+        (notes / name).parent.mkdir(parents=True, exist_ok=True)
+        (notes / name).write_text(text, encoding="utf-8")
     build(config(), dirty=True)
     shutil.copytree(notes, root / f"notes-{n}")
     shutil.copytree(site, root / f"served-{n}")
@@ -217,6 +222,60 @@ def test_served_site_equals_a_fresh_build_after_each_kind_of_edit(tmp_path):
     assert "2305.14314" in served(6, "papers.bib")
     assert "RotaryPE" in served(7, "search/search_index.json")
     assert "旋转位置编码" in served(8, "search/search_index.json")
+
+
+# Notes in folders: the pruned navigation of a page opens its own folder only.
+FOLDERS = {
+    "a/a1.md": "# 甲一\n\n注意力。\n",
+    "a/a2.md": "# 甲二\n\n位置编码。\n",
+    "a/a3.md": "# 甲三\n\n量化。\n",
+    "b/b1.md": "# 乙一\n\n蒸馏。\n",
+    "b/b2.md": "# 乙二\n\n剪枝。\n",
+    "b/b3.md": "# 乙三\n\n见 [讲义](../files/x.pdf)。\n",  # a link to a file that comes later
+}
+NAV_EDITS = [
+    ("retitled", "a/a2.md", "# 甲二改\n\n位置编码。\n"),
+    ("added last in its folder", "a/a4.md", "# 甲四\n\n推理。\n"),
+    ("a file a page links to added", "files/x.pdf", "%PDF-1.4\n"),
+    ("added after it", "a/a5.md", "# 甲五\n\n解码。\n"),
+    ("removed", "a/a4.md", None),
+    ("added first in another folder", "b/b0.md", "# 乙零\n\n对齐。\n"),
+]
+
+
+def test_a_change_of_the_navigation_rewrites_the_pages_that_show_it(tmp_path):
+    """Retitling, adding or removing a note rewrites the pages whose pruned navigation, footer or
+    links show it, not the others; the site served is still the site a fresh build makes."""
+    notes = tmp_path / "notes"
+    for name, text in FOLDERS.items():
+        (notes / name).parent.mkdir(parents=True, exist_ok=True)
+        (notes / name).write_text(text, encoding="utf-8")
+    _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in NAV_EDITS]))
+    steps = range(len(NAV_EDITS))
+    _run(_CLEAN_BUILDS, *(str(tmp_path / f"{kind}-{n}") for n in steps for kind in ("notes", "clean")))
+    for n, (what, _, _) in enumerate(NAV_EDITS):
+        expected, got = _site(tmp_path / f"clean-{n}"), _site(tmp_path / f"served-{n}")
+        for rel, content in expected.items():
+            assert got.get(rel) == content, f"after '{what}': {rel} differs from a fresh build"
+
+    def rewritten(step: int) -> set[str]:
+        """The note pages the save of `step` wrote (a page not written keeps its file time)."""
+        before = tmp_path / (f"served-{step - 1}" if step else "served-start")
+        pages = {p.parent.relative_to(tmp_path / f"served-{step}").as_posix()
+                 for p in (tmp_path / f"served-{step}").glob("[ab]/*/index.html")}
+        return {p for p in pages if not (before / p / "index.html").exists()
+                or (before / p / "index.html").stat().st_mtime_ns
+                != (tmp_path / f"served-{step}" / p / "index.html").stat().st_mtime_ns}
+
+    # the retitled note's folder lists its title; b/b1's footer links a/a3, which kept its title
+    assert rewritten(0) == {"a/a1", "a/a2", "a/a3"}
+    # a/a4 is the new last page of a: b/b1's footer now links it
+    assert rewritten(1) == {"a/a1", "a/a2", "a/a3", "a/a4", "b/b1"}
+    assert rewritten(2) == {"b/b3"}  # its link to files/x.pdf now finds the file
+    assert rewritten(3) == {"a/a1", "a/a2", "a/a3", "a/a4", "a/a5", "b/b1"}
+    assert rewritten(4) == {"a/a1", "a/a2", "a/a3", "a/a5"}  # b/b1's footer still links a/a5
+    # b's first page changed: every page's link to the folder b
+    assert rewritten(5) == {"a/a1", "a/a2", "a/a3", "a/a5", "b/b0", "b/b1", "b/b2", "b/b3"}
 
 
 def test_tuned_index_is_the_full_tuning_made_entry_by_entry():

@@ -17,8 +17,10 @@ Each piece is keyed so that a hit is always what a fresh build would produce:
   computation reads (`digest`). The key is built by the code that reads the inputs
   (render.py, pages/, exports.py), next to what it reads.
 - `Incremental`: in a dirty `serve` rebuild (`llmnotes serve`), only pages whose final
-  Markdown changed are rendered and written; when the navigation changed (a page added,
-  removed or retitled), every page is. MkDocs's own `--dirty` decides by file times,
+  Markdown changed are rendered and written, and, when the navigation changed (a page
+  added, removed or retitled), the pages whose navigation or footer shows the change
+  (navview.py; every page where the theme's navigation is not modelled there), and the
+  pages naming a file added or removed. MkDocs's own `--dirty` decides by file times,
   which says nothing about generated pages (backlinks, tags, timeline), keeps stale titles
   in the navigation, and Material's search then merges only one page's entries: this
   class fixes the three.
@@ -30,11 +32,13 @@ import copy
 import gc
 import hashlib
 import json
+import posixpath
 import re
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import jinja2
 
@@ -405,8 +409,15 @@ class Incremental:
     def __init__(self) -> None:
         self._pages: dict[str, str] = {}  # src_uri → signature of the page at the last build
         self._titles: dict[str, str] = {}  # src_uri → title at the last build
-        self._nav = ""
+        self._nav = ""  # digest of every page's navigation entry at the last build
+        self._nav_key: str | None = None  # the site's own navigation at the last build
+        self._views: dict[str, str] = {}  # src_uri → what its navigation showed (navview.views)
+        self._files: set[str] = set()  # src_uri of every file at the last build
         self._entries: list[dict[str, Any]] = []  # the full search index of the last build
+        self._shown: dict[str, str] = {}  # src_uri → its navigation entry, this build
+        self._changed: dict[str, bool] = {}  # src_uri → whether this build renders it
+        self._url_of: dict[str, str] = {}  # src_uri → its page URL, this build
+        self._nav_changed = False
         self.rebuilt: set[str] = set()  # URLs of pages rendered in this build
         self.full = True
         # src_uri → (Markdown, its signature, its nav entry) at the last build. A page the plugin
@@ -417,25 +428,46 @@ class Incremental:
         """Decide, for each page, whether this build renders it. Returns how many it renders.
 
         `new_words`: words the search segmenter learnt in this build. Material cuts a page's
-        text as it indexes it, so a page whose text holds one is indexed again.
+        text as it indexes it, so a page whose text holds one is indexed again. When the
+        navigation changed, the pages it reaches are added by `refine` once it is built.
         """
         docs = [f for f in files if f.is_documentation_page()]
         seen, self._seen = self._seen, {}
         signed = [(f, *self._signature(f, seen)) for f in docs]
-        nav = digest(extra_key, *sorted(entry for _, _, entry in signed))
-        self.full = nav != self._nav or not self._pages
-        self._nav = nav
+        self._shown = {f.src_uri: entry for f, _, entry in signed}
+        nav = digest(*sorted(self._shown.values()))
+        self.full = not self._pages or extra_key != self._nav_key
+        self._nav_changed, self._nav, self._nav_key = nav != self._nav, nav, extra_key
+        every = {f.src_uri for f in files}
+        moved, self._files = _file_names(every ^ self._files) if not self.full else None, every
         recut = set() if self.full else self._pages_holding(new_words)
         pages: dict[str, str] = {}
-        self.rebuilt = set()
+        self._changed, self._url_of = {}, {}
         for f, sig, _ in signed:
             pages[f.src_uri] = sig
-            url = "" if f.url in (".", "./") else f.url  # as the page's URL: the home page's file URL is "./"
-            changed = self.full or self._pages.get(f.src_uri) != sig or url in recut
-            f.is_modified = (lambda changed=changed: changed)  # read by MkDocs in a dirty build
-            if changed:
-                self.rebuilt.add(url)
+            url = self._url_of[f.src_uri] = "" if f.url in (".", "./") else f.url  # the home page's file URL is "./"
+            self._changed[f.src_uri] = (self.full or self._pages.get(f.src_uri) != sig or url in recut
+                                        or bool(moved and _mentions(f, moved)))
+            f.is_modified = (lambda uri=f.src_uri: self._changed.get(uri, True))  # read by MkDocs in a dirty build
         self._pages = pages
+        return self._count()
+
+    def refine(self, nav: Any, files: Any, config: Any) -> int:
+        """Add the pages whose navigation or footer the change of the navigation reaches. Returns
+        how many pages this build renders. Called once the navigation is arranged."""
+        from . import navview
+
+        docs = [f for f in files if f.is_documentation_page() and getattr(f, "page", None) is not None]
+        views = navview.views(nav.items, (f.page for f in docs), self._shown) if navview.supported(config) else {}
+        if self._nav_changed and not self.full:
+            for f in docs:
+                if not views or views.get(f.src_uri) != self._views.get(f.src_uri):
+                    self._changed[f.src_uri] = True
+        self._views = views
+        return self._count()
+
+    def _count(self) -> int:
+        self.rebuilt = {self._url_of[uri] for uri, changed in self._changed.items() if changed}
         return len(self.rebuilt)
 
     def _signature(self, file: Any, seen: dict[str, tuple[str, str, str]]) -> tuple[str, str]:
@@ -482,12 +514,35 @@ class Incremental:
         """
         index = search_plugin.search_index
         if not self.full:
-            keep = [e for e in self._entries if e.get("location", "").split("#")[0] not in self.rebuilt]
+            pages = set(self._url_of.values())  # not the entries of a page removed since
+            keep = [e for e in self._entries
+                    if (page := e.get("location", "").split("#")[0]) not in self.rebuilt and page in pages]
             index.entries = keep + index.entries
             if write:
                 index_path.write_bytes(index.generate_search_index(None).encode("utf-8"))
         self._entries = list(index.entries)
         return self._entries
+
+
+def _file_names(uris: set[str]) -> re.Pattern[str] | None:
+    """A pattern finding the names of `uris` (files added or removed) as a link would write them."""
+    names = {n for uri in uris for n in (posixpath.basename(uri), quote(posixpath.basename(uri)))}
+    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True)))) if names else None
+
+
+def _mentions(file: Any, names: re.Pattern[str]) -> bool:
+    """Whether a page's Markdown names one of the files added or removed since the last build.
+
+    MkDocs writes a link to a file it finds (`../beta/`) unlike one to a file it does not
+    (`beta.md`, kept with a warning): such a page renders anew though its Markdown is the same.
+    """
+    content = getattr(file, "_content", None)
+    if not isinstance(content, str):
+        try:
+            content = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
+        except (OSError, TypeError):
+            return True
+    return names.search(content) is not None
 
 
 def _by_page(docs: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -86,6 +86,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         # Caches across serve rebuilds (cache.py): Markdown → HTML, and which pages a dirty rebuild renders.
         self._renders: RenderCache | None = None
         self._incremental: Incremental | None = None
+        self._loaded: tuple[int, float] | None = None  # notes loaded and when loading began, this build
         self._render_key = ""
         self._progress: Progress | None = None
         self._command = "build"  # MkDocs calls on_startup only from its CLI; a build() call is a build
@@ -177,10 +178,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             segmenter.remember_cuts(_search_plugin(config))  # words taught: cuts hold for this build
         if self._incremental is not None:  # a page whose text holds a word jieba just learnt is cut anew
             self._incremental.mark(files, extra_key=str(config.nav), new_words=_TAUGHT.get(jieba, set()) - known)
-        if self.config.progress:
-            self._progress = Progress(log.info)
-            pages = sum(1 for f in files if f.is_documentation_page() and f.is_modified())
-            self._progress.loaded(len(kb.notes), pages, time.perf_counter() - started)
+        self._loaded = (len(kb.notes), started)  # reported once the navigation says which pages are written
         return files
 
     def on_nav(self, nav, *, config, files):
@@ -188,11 +186,16 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             return nav
         if self._renders is not None:  # links render differently once the set of files changes
             self._render_key = files_signature(files) + markdown_signature(config)
-        if self._incremental is not None:
-            self._incremental.restore_titles(nav)
         # Auto navigation only: a site with its own `nav` decides for itself.
         if config.nav is None and self._generated:
             nav = arrange_nav(nav, self._generated, self._labels(config)["overview"])
+        if self._incremental is not None:  # the pages a change of the navigation reaches are written too
+            self._incremental.refine(nav, files, config)
+            self._incremental.restore_titles(nav)
+        if self.config.progress and self._loaded is not None:
+            self._progress = Progress(log.info)
+            pages = sum(1 for f in files if f.is_documentation_page() and f.is_modified())
+            self._progress.loaded(self._loaded[0], pages, time.perf_counter() - self._loaded[1])
         self._nav = nav
         self._start_workers(config, files)
         return nav
