@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -103,6 +104,23 @@ def test_new_link_reaches_the_target_and_new_note_reaches_every_navigation(servi
 
     build(_plain(notes, tmp_path / "clean"))
     assert _index(site) == _index(tmp_path / "clean")
+
+
+def test_a_rebuild_says_only_the_warnings_that_are_new(serving, caplog):
+    notes, site, rebuild = serving
+    caplog.set_level(logging.INFO)
+    _edit(notes / "gamma.md", "# 量化笔记\n\n低比特量化节省显存。[[无此笔记]]\n")
+    caplog.clear()
+    rebuild()
+    said = [r.getMessage() for r in caplog.records]
+    assert any("gamma.md" in m and "无此笔记" in m for m in said), said
+    _edit(notes / "beta.md", "# 位置编码笔记\n\n旋转位置编码 RoPE。[[另一个缺失]]\n")
+    caplog.clear()
+    rebuild()
+    said = [r.getMessage() for r in caplog.records]
+    assert any("beta.md" in m and "另一个缺失" in m for m in said)  # the new one
+    assert not any("无此笔记" in m for m in said)  # the old one is not said again
+    assert any("1 warning(s) as in the last rebuild" in m for m in said)
 
 
 # ----------------------------------------------------------------------- served site == fresh build

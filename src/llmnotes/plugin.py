@@ -86,6 +86,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         # Caches across serve rebuilds (cache.py): Markdown → HTML, and which pages a dirty rebuild renders.
         self._renders: RenderCache | None = None
         self._incremental: Incremental | None = None
+        self._said: set[str] = set()  # the warnings logged at the last build (serve repeats none)
         self._loaded: tuple[int, float] | None = None  # notes loaded and when loading began, this build
         self._render_key = ""
         self._progress: Progress | None = None
@@ -157,7 +158,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         kb = KnowledgeBase.build(Path(config.docs_dir), cache=self._cache if self._renders is not None else None,
                                  unresolved_level=self.config.unresolved_links, processes=processes)
         self.kb = kb
-        self._log_diagnostics(kb)
+        self._log_diagnostics(kb, repeat=self._renders is None or bool(config.strict))
         labels = self._labels(config)
         # In serve, Markdown whose inputs did not change since the last rebuild is reused (cache.Memo).
         memo = self._renders.memo if self._renders is not None else None
@@ -415,12 +416,24 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         language = self.config.language or config.theme.get("language") or "zh"
         return Labels(language, self.config.labels)
 
-    def _log_diagnostics(self, kb: KnowledgeBase) -> None:
+    def _log_diagnostics(self, kb: KnowledgeBase, repeat: bool = True) -> None:
+        """Each warning about the notes. Unless `repeat`, a serve rebuild says only the ones
+        the last rebuild did not, and how many it did: a save is answered with what it changed,
+        not a vault's every warning again (--strict repeats them: it fails on any)."""
+        said, self._said = self._said, set()
+        again = 0
         for d in kb.diagnostics:
-            if d.level in ("error", "warning"):
-                log.warning(str(d))
+            text = str(d)
+            if d.level not in ("error", "warning"):
+                log.debug(text)
+                continue
+            self._said.add(text)
+            if repeat or text not in said:
+                log.warning(text)
             else:
-                log.debug(str(d))
+                again += 1
+        if again:
+            log.info(f"llmnotes: {again} warning(s) as in the last rebuild, not repeated")
 
     def _replace_notes(self, files: Files, config, kb: KnowledgeBase, labels: Labels, memo: Memo | None,
                        fingerprints: Fingerprints) -> None:
