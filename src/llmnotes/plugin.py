@@ -439,9 +439,10 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                        fingerprints: Fingerprints) -> None:
         """Every note becomes a generated page from its rendered Markdown; .txt notes become pages."""
         renderer = NoteRenderer(kb, labels, config.use_directory_urls, memo=memo, fingerprints=fingerprints)
+        by_src = files.src_uris  # note paths are POSIX already: no PurePath per lookup, as get_file_from_path makes
         for note in kb.notes.values():
             for src in {note.path, note.page_path}:
-                old = files.get_file_from_path(src)
+                old = by_src.get(src)
                 if old is not None:
                     files.remove(old)
             files.append(self._generated_file(config, note.page_path, partial(renderer.render, note)))
@@ -449,10 +450,14 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         # (the loader reported each of them): among them links to files outside the vault,
         # which must never be published. Judged by where MkDocs found them, not where they point.
         known = set(kb.assets)
-        docs = Path(os.path.abspath(config.docs_dir))
+        docs = os.path.abspath(config.docs_dir)
+        inside = docs.rstrip(os.sep) + os.sep
         for file in list(files):
-            found_in_docs = file.abs_src_path and Path(os.path.abspath(file.abs_src_path)).is_relative_to(docs)
-            if found_in_docs and file.src_uri not in known:
+            src = file.abs_src_path
+            if not src or file.src_uri in known:
+                continue
+            src = os.path.abspath(src)
+            if src == docs or src.startswith(inside):
                 files.remove(file)
 
     def _add_generated_pages(self, files: Files, config, kb: KnowledgeBase, labels: Labels, memo: Memo | None,
@@ -468,7 +473,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._generated = set()
         for page in generate_pages(ctx):
             self._generated.add(page.path)
-            old = files.get_file_from_path(page.path)
+            old = files.src_uris.get(page.path)
             if old is not None:
                 files.remove(old)
             files.append(self._generated_file(config, page.path, partial(GeneratedPage.markdown.fget, page)))
