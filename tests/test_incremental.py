@@ -107,7 +107,7 @@ def test_new_link_reaches_the_target_and_new_note_reaches_every_navigation(servi
 
 
 def test_a_rebuild_says_only_the_warnings_that_are_new(serving, caplog):
-    notes, site, rebuild = serving
+    notes, _site, rebuild = serving
     caplog.set_level(logging.INFO)
     _edit(notes / "gamma.md", "# 量化笔记\n\n低比特量化节省显存。[[无此笔记]]\n")
     caplog.clear()

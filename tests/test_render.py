@@ -106,3 +106,41 @@ def test_relpath_is_posixpaths_for_every_shape_of_site_path():
     for path in sorted(paths):
         for start in starts:
             assert relpath(path, start) == posixpath.relpath(path, start), (path, start)
+
+
+def test_a_retitle_renders_again_only_the_notes_that_show_it(tmp_path: Path):
+    """Serve keeps each note's Markdown while what it reads is the same: a title is read by the
+    backlinks of the notes it links to, a page path by the notes linking to it."""
+    from llmnotes.cache import Memo
+
+    files = {
+        "a.md": "# A\n\nSee [[b]] and #tag.\n",
+        "b.md": "# B\n\nPlain.\n",
+        "c.md": "# C\n\nSee [[a]] and [[Nowhere]].\n",
+        "d.md": "# D\n\nAlone #Tag.\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    memo = Memo()
+
+    def render_all() -> tuple[dict[str, str], list[str]]:
+        kb = KnowledgeBase.build(tmp_path)
+        memo.new_build()
+        made: list[str] = []
+        renderer = NoteRenderer(kb, Labels("en"), memo=memo)
+        real = renderer._render
+        renderer._render = lambda note: made.append(note.path) or real(note)
+        out = {path: renderer.render(note) for path, note in kb.notes.items()}
+        fresh = NoteRenderer(kb, Labels("en"))
+        assert out == {path: fresh.render(note) for path, note in kb.notes.items()}  # the same as without memo
+        return out, sorted(made)
+
+    _, made = render_all()
+    assert made == ["a.md", "b.md", "c.md", "d.md"]
+    (tmp_path / "a.md").write_text("# A renamed\n\nSee [[b]] and #tag.\n", encoding="utf-8")
+    out, made = render_all()
+    assert made == ["a.md", "b.md"]  # b's backlinks show a's title; c links to a's page, unchanged
+    assert "A renamed" in out["b.md"]
+    (tmp_path / "nowhere.md").write_text("# Nowhere\n", encoding="utf-8")
+    _, made = render_all()
+    assert made == ["c.md", "nowhere.md"]  # c's link now finds a note

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .cache import Fingerprints, Memo, digest
+from .cache import Memo, digest
 from .i18n import Labels
 from .model import Note
 from .textutil import plain_inline
@@ -77,12 +77,11 @@ class NoteRenderer:
     """
 
     def __init__(self, kb: KnowledgeBase, labels: Labels, use_directory_urls: bool = True,
-                 memo: Memo | None = None, fingerprints: Fingerprints | None = None):
+                 memo: Memo | None = None):
         self.kb = kb
         self.labels = labels
         self.use_directory_urls = use_directory_urls
         self.memo = memo
-        self.fingerprints = fingerprints or Fingerprints(kb)
         self._context: str | None = None
 
     def url(self, page_path: str) -> str:
@@ -101,18 +100,35 @@ class NoteRenderer:
 
     def key(self, note: Note) -> str:
         """A digest of everything `_render` reads for `note`: its text, title and description,
-        what each link and image in it resolved to, its tags, the notes linking to it with
-        their sentences, and the titles and pages of all notes (`Fingerprints.names`)."""
+        each span and what it points at in the knowledge base (`_target`: a note's page, a
+        concept's page, a tag's spelling), its tags, and the notes linking to it with their
+        sentences, titles and pages. Only those: retitling one note re-renders the notes
+        that show its title or link to its page, not every note."""
         if self._context is None:
-            self._context = digest(repr(sorted(self.labels.items())), str(self.use_directory_urls),
-                                   self.fingerprints.names())
+            self._context = digest(repr(sorted(self.labels.items())), str(self.use_directory_urls))
         spans = [(s.kind, s.start, s.end, s.tag, s.url, s.width, s.alt)
                  + ((s.link.target, s.link.anchor, s.link.label, s.link.resolved) if s.link else ())
+                 + (self._target(s),)
                  for s in self.kb.scans[note.path].spans]
-        backlinks = [(link.source.note, link.sentence) for link in self.kb.backlinks.get(note.path, [])]
+        notes = self.kb.notes
+        backlinks = [(link.source.note, link.sentence, notes[link.source.note].title,
+                      notes[link.source.note].page_path) for link in self.kb.backlinks.get(note.path, [])]
         text = self.memo.digest_of(note.text) if self.memo is not None else note.text
         return digest(self._context, note.path, note.page_path, note.title, repr(self._extra(note)), text,
                       repr(spans), repr(self.kb.note_tags.get(note.path, [])), repr(backlinks))
+
+    def _target(self, span: Span) -> str | None:
+        """What `_span` reads of the knowledge base for `span`: the tag's spelling (the first
+        seen), the page of the note a link resolved to, or of the concept it names."""
+        if span.kind == "tag":
+            return self.kb.canonical_tag(span.tag or "")
+        link = span.link
+        if span.kind == "image" or link is None:
+            return None
+        if link.resolved:
+            return self.kb.notes[link.resolved].page_path
+        concept = self.kb.concept_for(link.target if span.kind == "wikilink" else _stem(link.target))
+        return None if concept is None else concept.page_path
 
     def _render(self, note: Note) -> str:
         scan = self.kb.scans[note.path]
@@ -134,7 +150,7 @@ class NoteRenderer:
     def _span(self, note: Note, span: Span) -> str:
         original = note.text[span.start:span.end]
         if span.kind == "tag":
-            tag = self.kb.canonical_tag(span.tag or "")
+            tag = self._target(span) or ""
             link = relative_md_link(note.page_path, self.kb.tag_page_path(tag))
             return f"[#{md_text(span.tag or '')}]({link}){{ .llmnotes-tag }}"
         if span.kind == "image":
@@ -149,16 +165,14 @@ class NoteRenderer:
             label = md_text(label)
         else:
             label = span.alt  # Markdown link text is the author's Markdown: keep it
+        target_page = self._target(span)
+        if target_page is None:
+            return original
+        dest = relative_md_link(note.page_path, target_page)
         if link.resolved:
-            target_page = self.kb.notes[link.resolved].page_path
-            dest = relative_md_link(note.page_path, target_page)
             if link.anchor:
                 dest += "#" + heading_anchor(link.anchor)
             return f"[{label}]({dest}){{ .llmnotes-link }}"
-        concept = self.kb.concept_for(link.target if span.kind == "wikilink" else _stem(link.target))
-        if concept is None:
-            return original
-        dest = relative_md_link(note.page_path, concept.page_path)
         return f"[{label}]({dest}){{ .llmnotes-link .llmnotes-unresolved }}"
 
     # -------------------------------------------------------------- appendices
