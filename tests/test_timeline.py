@@ -284,3 +284,39 @@ def test_event_text_is_escaped_on_the_page(tmp_path):
     assert "<script>alert" not in body and "&lt;script&gt;" in body
     assert "<b>bad</b>" not in body
     assert "javascript:" not in body.split("</ol>")[-2]
+
+
+def test_serve_renders_again_only_the_events_a_change_shows(tmp_path: Path):
+    """Across serve rebuilds each event's item is kept while what it shows is the same."""
+    from llmnotes.cache import Fingerprints, Memo
+    from llmnotes.i18n import Labels
+    from llmnotes.pages import PageContext, timeline
+
+    notes = {
+        "a.md": "# A\n\n- 2017-06：Transformer 发布\n- 2018-10：BERT 发布\n",
+        "b.md": "# B\n\n- 2020-05：GPT-3 发布，见 [[a]]\n",
+        "c.md": "# C\n\n- 2022-11：ChatGPT 发布\n",
+    }
+    for name, text in notes.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    memo = Memo()
+
+    def render() -> tuple[str, int]:
+        kb = KnowledgeBase.build(tmp_path)
+        memo.new_build()
+        before = memo.misses
+        ctx = PageContext(kb, Labels("zh", {}), memo=memo, fingerprints=Fingerprints(kb))
+        html = timeline.build(ctx)[0].markdown
+        fresh = timeline.build(PageContext(kb, Labels("zh", {})))[0].markdown
+        assert html == fresh  # kept items make the page a fresh build makes
+        return html, memo.misses - before
+
+    html, made = render()
+    assert made == 4
+    (tmp_path / "a.md").write_text(notes["a.md"].replace("# A", "# A 改"), encoding="utf-8")
+    html, made = render()
+    assert "A 改" in html
+    assert made == 3  # a's two events show its title; b's text links (the names changed); not c's
+    (tmp_path / "c.md").write_text(notes["c.md"] + "- 2023-03：GPT-4 发布\n", encoding="utf-8")
+    html, made = render()
+    assert made == 1 and "GPT-4" in html

@@ -120,15 +120,21 @@ class PageContext:
         return self.href(from_page, self.kb.notes[note_path].page_path)
 
     def render(self, template: str, page_path: str, **context: Any) -> str:
+        return self.env.get_template(template).render(self._variables(page_path, **context))
+
+    def macro(self, template: str, name: str, page_path: str, **context: Any) -> Callable[..., Markup]:
+        """Macro `name` of `template`, seeing what `render` gives a template for `page_path`:
+        a piece of a page rendered (and kept) on its own."""
+        return getattr(self.env.get_template(template).make_module(self._variables(page_path, **context)), name)
+
+    def _variables(self, page_path: str, **context: Any) -> dict[str, Any]:
         def href(to_page: str, frag: str = "") -> str:
             return self.href(page_path, to_page, frag)
 
         def note_href(note_path: str) -> str:
             return self.note_href(page_path, note_path)
 
-        return self.env.get_template(template).render(
-            kb=self.kb, L=self.labels, href=href, note_href=note_href, page_path=page_path, **context
-        )
+        return dict(kb=self.kb, L=self.labels, href=href, note_href=note_href, page_path=page_path, **context)
 
     def later(self, template: str, page_path: str, **context: Any) -> Callable[[], str]:
         """`render`, when the page is first read (a `GeneratedPage` body)."""
