@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
@@ -130,8 +131,12 @@ def bare_text(text: str, starts: list[int], pos: int, prev_end: int) -> str:
     return ""
 
 
+@lru_cache(maxsize=1 << 16)
 def link_key(url: str) -> str:
-    """Dedupe key, conservative: host case, `www.`, http/https, trailing slash, in-page anchors."""
+    """Dedupe key, conservative: host case, `www.`, http/https, trailing slash, in-page anchors.
+
+    Remembered per URL, as `site_of`: the links page asks for every link on each serve rebuild.
+    """
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -164,6 +169,7 @@ def host_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
+@lru_cache(maxsize=1 << 16)
 def site_of(url: str) -> str:
     """The group a URL belongs to: a known site's name (or label key), else its host."""
     host = host_of(url)

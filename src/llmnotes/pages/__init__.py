@@ -127,6 +127,19 @@ class PageContext:
         a piece of a page rendered (and kept) on its own."""
         return getattr(self.env.get_template(template).make_module(self._variables(page_path, **context)), name)
 
+    def items(self, template: str, name: str, page_path: str, key: Callable[[Any], tuple],
+              **context: Any) -> Callable[[Any], Markup]:
+        """Macro `name` of `template` as a function of one item of a long page (an event, a link):
+        in serve, each item's HTML is kept across rebuilds under `key(item)`, which must name
+        everything the macro reads besides the labels, options and templates (`settings_key`).
+        A page of thousands of items then renders again only the items an edit changed."""
+        macro = self.macro(template, name, page_path, **context)
+        memo = self.memo
+        if memo is None:
+            return macro
+        settings = self.settings_key()
+        return lambda item: memo.get((template, name, page_path, settings, key(item)), lambda: macro(item))
+
     def _variables(self, page_path: str, **context: Any) -> dict[str, Any]:
         def href(to_page: str, frag: str = "") -> str:
             return self.href(page_path, to_page, frag)

@@ -67,6 +67,8 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
 
     def body() -> str:  # grouping too is done when the page is read (on whichever core converts it)
         groups = group_links(ctx)
-        return ctx.render("links.html", PAGE, groups=groups, total=sum(len(g.entries) for g in groups))
+        # Each entry kept across serve rebuilds while it is the same (its URL, text and citing notes).
+        item = ctx.items("links_entry.html", "entry", PAGE, lambda e: (e.url, e.text, tuple(e.notes)))
+        return ctx.render("links.html", PAGE, groups=groups, total=sum(len(g.entries) for g in groups), item=item)
 
     return [GeneratedPage(PAGE, ctx.labels["links"], body)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -152,37 +153,19 @@ def key(ctx: PageContext) -> list[str]:
     return [ctx.fingerprints.names(), ctx.fingerprints.part("events")]
 
 
-class EventItems:
-    """Each event's `<li>`, made by the `event` macro of timeline_event.html.
+def event_key(ctx: PageContext, tag_pages: bool) -> Callable[[TimelineEvent], tuple]:
+    """What the `event` macro of timeline_event.html reads of one event besides labels and
+    templates: the event, its note's title and page, whether each of its tags has a page,
+    and, for text holding a link (`[`), the names links resolve to (`Fingerprints.names`)."""
+    kb = ctx.kb
 
-    In serve, an event's item is kept across rebuilds while everything the macro reads
-    is the same (`key`): an edit of one note, or a retitle, renders that note's events
-    again, not the 8,000 of a large timeline. The macro reads the event, its note's title
-    and page, whether each of its tags has a page, the labels and templates
-    (`settings_key`) and, for text holding a link (`[`), the names links resolve to.
-    """
-
-    def __init__(self, ctx: PageContext, **context: object) -> None:
-        self.ctx = ctx
-        self.event = ctx.macro("timeline_event.html", "event", PAGE, **context)
-        self.tag_pages = bool(context.get("tag_pages"))
-        self.settings = ctx.settings_key() if ctx.memo is not None else ""
-        self._names: str | None = None
-
-    def __call__(self, ev: TimelineEvent) -> Markup:
-        memo = self.ctx.memo
-        if memo is None:
-            return self.event(ev)
-        kb = self.ctx.kb
+    def key(ev: TimelineEvent) -> tuple:
         note = kb.notes[ev.source.note]
-        if "[" in ev.text and self._names is None:
-            assert self.ctx.fingerprints is not None
-            self._names = self.ctx.fingerprints.names()
-        key = ("timeline event", self.settings, ev.date.start, ev.date.end, ev.text, tuple(ev.tags),
-               ev.source.note, ev.source.line, ev.inferred, note.title, note.page_path,
-               tuple(t in kb.tags for t in ev.tags) if self.tag_pages else (),
-               self._names if "[" in ev.text else "")
-        return memo.get(key, lambda: self.event(ev))
+        names = ctx.fingerprints.names() if "[" in ev.text and ctx.fingerprints is not None else ""
+        return (ev.date.start, ev.date.end, ev.text, tuple(ev.tags), ev.source.note, ev.source.line, ev.inferred,
+                note.title, note.page_path, tuple(t in kb.tags for t in ev.tags) if tag_pages else (), names)
+
+    return key
 
 
 def build(ctx: PageContext) -> list[GeneratedPage]:
@@ -193,7 +176,10 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
         tag_pages = ctx.options.get("tags", True) is not False
         parts = {"inline": InlineRenderer(ctx, PAGE), "tag_pages": tag_pages,
                  "date_label": lambda ev: date_label(ev, L["present"])}
-        return ctx.render("timeline.html", PAGE, years=group(kb.events), tags=tags, item=EventItems(ctx, **parts),
+        # Each event's item, kept across serve rebuilds while what it shows is the same: an edit of
+        # one note, or a retitle, renders that note's events again, not the 8,000 of a large timeline.
+        item = ctx.items("timeline_event.html", "event", PAGE, event_key(ctx, tag_pages), **parts)
+        return ctx.render("timeline.html", PAGE, years=group(kb.events), tags=tags, item=item,
                           count=len(kb.events), **parts)
 
     return [GeneratedPage(PAGE, L["timeline"], body)]
