@@ -72,26 +72,34 @@ _STARTS: dict[str, tuple[str, ...]] = {
 class QuickInlineProcessor(treeprocessors.InlineProcessor):
     """Python-Markdown's InlineProcessor, skipping a pattern when none of its characters occurs."""
 
-    _needed: list[tuple[str, ...] | None] | None = None
-    _needed_for: list[Any] | None = None
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self._needed: list[tuple[str, ...] | None] = []
+
+    def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
+        # What each pattern needs, once a page (the patterns are set up before any page).
+        self._needed = [needed_characters(p) for p in self.inlinePatterns]
+        return super().run(tree, ancestors)
 
     def _handle_inline(self, data: str, patternIndex: int = 0) -> str:
         if not isinstance(data, util.AtomicString):
             patterns = self.inlinePatterns
-            if self._needed_for is None or len(self._needed_for) != len(patterns) or any(
-                    a is not b for a, b in zip(self._needed_for, patterns)):
-                self._needed_for = list(patterns)
-                self._needed = [needed_characters(p) for p in self._needed_for]
             needed = self._needed
+            if len(needed) != len(patterns):  # called outside `run`
+                needed = self._needed = [needed_characters(p) for p in patterns]
             apply = self._InlineProcessor__applyPattern
             start_index = 0
             count = len(patterns)
             while patternIndex < count:
                 need = needed[patternIndex]
-                if need is not None and not any(c in data for c in need):
-                    patternIndex += 1  # what a failed try gives: the next pattern, from the start
-                    start_index = 0
-                    continue
+                if need is not None:
+                    for c in need:
+                        if c in data:
+                            break
+                    else:  # none occurs: what a failed try gives, the next pattern from the start
+                        patternIndex += 1
+                        start_index = 0
+                        continue
                 data, matched, start_index = apply(patterns[patternIndex], data, patternIndex, start_index)
                 if not matched:
                     patternIndex += 1
