@@ -2,7 +2,7 @@
 
 Python-Markdown tries each of its ~14 inline patterns (code spans, escapes, links, images,
 autolinks, raw HTML, entities, line breaks, emphasis) on every text of a page, one regex
-search and a Python call each: a third of converting a note, though most texts hold none
+search and a Python call each: a quarter of converting a note, though most texts hold none
 of the characters those patterns start with (prose, Chinese above all). Each built-in
 pattern needs one of a few characters to match at all (a link a `[`, an entity a `&`,
 emphasis its delimiters), so where none of them occurs in the text, trying the pattern
@@ -52,7 +52,10 @@ def needed_characters(pattern: Any) -> tuple[str, ...] | None:
         return tuple(pattern.tokens)  # emphasis: matches start at one of its delimiters
     if not isinstance(pattern, inlinepatterns.InlineProcessor):
         return None
-    return _STARTS.get(getattr(pattern, "pattern", None))
+    try:  # the regex the pass searches with (a subclass may keep the same one)
+        return _STARTS.get(pattern.getCompiledRegExp().pattern)
+    except AttributeError:
+        return None
 
 
 # Python-Markdown's own pattern sources → what each one's matches begin with.
