@@ -4,11 +4,9 @@ the very HTML Python-Markdown's own pass writes."""
 from __future__ import annotations
 
 import random
-import re
 from xml.etree import ElementTree
 
 import markdown
-import pytest
 import yaml
 from conftest import FIXTURES, SEEDS
 from markdown.inlinepatterns import InlineProcessor
@@ -82,11 +80,7 @@ def test_a_pattern_it_does_not_know_is_always_tried() -> None:
     assert quickinline.needed_characters(quick.inlinePatterns["percent"]) is None
 
 
-@pytest.mark.parametrize("text", ["plain prose, 中文，无标记", "a [link](https://x.org) and `code`",
-                                  "**bold** and _em_ &amp; <b>raw</b>  \nbreak"])
-def test_each_built_in_pattern_names_what_it_needs(text: str) -> None:
-    _, quick = _converters()
-    known = [p for p in quick.inlinePatterns if quickinline.needed_characters(p) is not None]
-    assert len(known) >= 12  # the built-in ones: skipping works for all of them
-    html = quick.reset().convert(text)
-    assert not re.search(r"\x02|\x03", html)  # no placeholder left unresolved
+def test_every_pattern_of_python_markdown_is_known() -> None:
+    """A built-in pattern it cannot judge is tried on every text again (slower, same pages)."""
+    builtin = markdown.Markdown()
+    assert [type(p).__name__ for p in builtin.inlinePatterns if quickinline.needed_characters(p) is None] == []

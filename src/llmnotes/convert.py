@@ -9,7 +9,7 @@ does, on the kept instance: MkDocs's four per-page processors are registered aga
 the same names and priorities, which replaces the previous page's and keeps their order.
 
 The kept instance also gets the inline pass that skips patterns a text cannot match
-(quickinline.py): the same HTML, a third less time converting a note.
+(quickinline.py): the same HTML, a quarter less time converting a note.
 
 Used only while MkDocs's `Page.render` is the one this was written against (`usable`);
 otherwise pages render as MkDocs renders them.
