@@ -60,10 +60,13 @@ def test_random_inline_markup_converts_to_the_same_html() -> None:
     """Every pattern's characters, alone and mixed, where skipping a pattern wrongly would show."""
     rnd = random.Random(6)
     pieces = list("*_`\\[]()!<>&;#~^=|:/.@- abc汉\n") + ["  \n", "https://x.org", "[[a]]", "<b>", "</b>", "&amp;",
-                                                        "**", "__", "[^1]", "*[HTML]: x\n", "<x@y.org>", "![i](u)"]
+                                                        "**", "__", "[^1]", "*[HTML]: x\n", "<x@y.org>", "![i](u)",
+                                                        "[a]", "[b]", "[a][b]", "![a]", "`a`", "`[a]`"]
+    # References the text may use: a link then needs no `(`.
+    definitions = "\n\n[a]: https://x.org\n[b]: https://y.org \"B\"\n"
     plain, quick = _converters()
     for _ in range(3000):
-        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 60)))
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 60))) + definitions
         assert quick.reset().convert(text) == plain.reset().convert(text), repr(text)
 
 
