@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -401,3 +402,14 @@ def test_without_excluded_cuts_each_bracketed_element():
     assert search.without_excluded(html) == "<p>a</p><p>b</p>"
     assert search.unbracketed(html) == "<p>a</p><ul data-search-exclude><li>x</li></ul><p>b</p><ol><li>y</li></ol>"
     assert search.without_excluded(f"<p>a</p>{s}<ul>") == "<p>a</p><ul>"  # an open bracket: nothing cut
+
+
+def test_search_attributes_are_removed_as_material_removes_them():
+    """A generated page is restored as Material leaves a page it indexed (its own regex)."""
+    material = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+    rng = random.Random(11)
+    pieces = ["data-search-exclude", "data-search-", "=", '"', '"x"', '""', " ", "\n", "\t", "\u3000", "<li", ">",
+              "a", "_", "-", "中", 'data-search-exclude="1"', ' data-search-boost="2"']
+    for _ in range(20_000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert search.without_search_attributes(html) == material.sub("", html), repr(html)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 import time
 from collections.abc import Callable
 from functools import partial
@@ -262,7 +261,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         """The whole page again, as Material leaves a page it indexed (its data-search-* attributes
         removed), without the brackets."""
         if self._full_content is not None:
-            page.content = _SEARCH_ATTRIBUTE.sub("", search.unbracketed(self._full_content))
+            page.content = search.without_search_attributes(search.unbracketed(self._full_content))
             self._full_content = None
         return context
 
@@ -526,7 +525,6 @@ def _search_plugin(config):
 
 # What Material's search plugin removes from every page it indexes (its on_page_context),
 # in the version whose source hash is `_MATERIAL_PAGE_CONTEXT`.
-_SEARCH_ATTRIBUTE = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 _MATERIAL_PAGE_CONTEXT = "33eb62fd1688be4d99a4e7bf8fc51c1be3d37602b63ad5327c9be3abf5dc8d50"
 
 
