@@ -68,6 +68,8 @@ class Note:
         """Source path of the note's page in the site: `.txt` notes become `.md` pages."""
         if self.page_override:
             return self.page_override
+        if self.path[-4:].lower() != ".txt":  # asked ~50,000 times a serve rebuild: no splitext
+            return self.path
         root, ext = posixpath.splitext(self.path)
         return root + ".md" if ext.lower() == ".txt" else self.path
 
