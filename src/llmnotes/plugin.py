@@ -523,8 +523,8 @@ def _search_plugin(config):
     return None
 
 
-# What Material's search plugin removes from every page it indexes (its on_page_context),
-# in the version whose source hash is `_MATERIAL_PAGE_CONTEXT`.
+# Material's search on_page_context (which indexes a page, then removes its data-search-*
+# attributes, as search.without_search_attributes repeats) in the version `_restore_the_page` follows.
 _MATERIAL_PAGE_CONTEXT = "33eb62fd1688be4d99a4e7bf8fc51c1be3d37602b63ad5327c9be3abf5dc8d50"
 
 

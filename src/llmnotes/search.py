@@ -309,7 +309,7 @@ def without_excluded(html: str) -> str:
 
 # A data-search-* attribute, as Material's search plugin removes it from a page it indexed,
 # less the optional space before it (`\s?data-search-...`): a pattern that may begin with a
-# space is tried at every character of the page, 40 ms for a timeline of megabytes.
+# space is tried at every character of the page (185 ms for the 2,000-note timeline; this, 14 ms).
 _SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
 
 
