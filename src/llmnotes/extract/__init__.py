@@ -113,14 +113,19 @@ def same_value(a: Any, b: Any) -> bool:
         return False
 
 
+def modules() -> dict[str, Any]:
+    """The extractor modules by name, in order; the first call imports them."""
+    from importlib import import_module
+
+    return {name: import_module(f"{__name__}.{name}") for name in MODULES}
+
+
 def run_all(kb: KnowledgeBase, processes: int = 1) -> None:
     """Every extractor, in order. With `processes` > 1 (and no cache: a one-off build), the
     per-note passes run first on that many processes; `collect` then finds them done."""
-    from importlib import import_module
-
-    modules = {name: import_module(f"{__name__}.{name}") for name in MODULES}
+    extractors = modules()
     if processes > 1 and getattr(kb, "_memos", None) is None:
-        passes = {name: module.note_pass(kb) for name, module in modules.items()}
+        passes = {name: module.note_pass(kb) for name, module in extractors.items()}
 
         def read(path: str) -> dict[str, Any]:
             note = kb.notes[path]
@@ -129,7 +134,7 @@ def run_all(kb: KnowledgeBase, processes: int = 1) -> None:
         done = forkmap.map_claimed(list(kb.notes), read, processes)
         kb._read_ahead = {name: {path: done[path][name] for path in done} for name in passes}
     try:
-        for module in modules.values():
+        for module in extractors.values():
             module.collect(kb)
     finally:
         kb._read_ahead = None
