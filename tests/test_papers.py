@@ -310,3 +310,9 @@ def test_an_unquoted_arxiv_id_in_yaml_keeps_its_trailing_zero() -> None:
     text = "# X\n\n```paper\ntitle: Sparrow\narxiv: 2305.10250\ndate: 2023-05-21\n```\n"
     [p] = papers_of(note(text))
     assert p.arxiv == "2305.10250" and p.date.start == "2023-05-21" and not p.inferred
+
+
+def test_a_paper_block_fenced_with_tildes_in_any_case_is_read(tmp_path: Path) -> None:
+    """The note's only cue is the block: the cheap tests before the real search must let it through."""
+    kb = _kb_of({"x.md": "# x\n\nprose only\n\n~~~ Paper\ntitle: sparrow notes\narxiv: 2305.10250\n~~~\n"}, tmp_path)
+    assert [(p.title, p.arxiv) for p in kb.papers] == [("sparrow notes", "2305.10250")]

@@ -384,3 +384,10 @@ def _walk_nodes(node: RoadmapNode):
 
 def _titles(node: RoadmapNode):
     return (n.title for n in _walk_nodes(node))
+
+
+def test_a_roadmap_block_named_in_capitals_makes_a_roadmap(tmp_path: Path) -> None:
+    """No tag, no 路线 in the text: only the fence's info string, written "RoadMap", says it."""
+    (tmp_path / "plan.md").write_text("# plan\n\n```RoadMap\n- Root\n  - Child\n```\n", encoding="utf-8")
+    kb = KnowledgeBase.build(tmp_path)
+    assert [outline(n) for n in kb.roadmap] == [("plan", [("Root", ["Child"])])]

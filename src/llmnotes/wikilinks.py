@@ -45,7 +45,9 @@ CONTEXT_WINDOW = 1000
 
 def normalize(text: str) -> str:
     """NFKC (full-width → half-width), case-folded, spaces collapsed: how names compare."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    if not unicodedata.is_normalized("NFKC", text):  # a quick check: most text is already NFKC
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.casefold().split())
 
 
 @lru_cache(maxsize=32768)  # names (titles, aliases, link targets) are compared again and again
@@ -250,7 +252,8 @@ class Resolver:
 
     def _candidates(self, name: str) -> list[str]:
         name = name.strip()
-        for variant in (name, name.rstrip(TRAILING_MARKS).strip()):
+        bare = name.rstrip(TRAILING_MARKS).strip()
+        for variant in (name, bare) if bare != name else (name,):  # most names have no trailing mark
             if not variant:
                 continue
             base, ext = posixpath.splitext(variant)

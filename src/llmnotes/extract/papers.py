@@ -357,9 +357,14 @@ _CANDIDATE_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)、]|\[\d{1,3}\])[ \
 _FENCE_HINT = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*paper[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
+def _has_paper_block(text: str) -> bool:
+    # A fence is three backticks or tildes: looked for first, as two plain substring searches.
+    return ("```" in text or "~~~" in text) and _FENCE_HINT.search(text) is not None
+
+
 def _may_cite(note: Note) -> bool:
     text = note.text
-    return bool(might_cite_arxiv(text) or _CANDIDATE_ITEM.search(text) or _FENCE_HINT.search(text)
+    return bool(might_cite_arxiv(text) or _CANDIDATE_ITEM.search(text) or _has_paper_block(text)
                 or note.meta.get("arxiv") or note.meta.get("type") or note.meta.get("paper"))
 
 
@@ -424,7 +429,7 @@ class _NoteReader:
             self.out.append(_Occurrence(paper, 1 if paper.date else None))
 
     def _paper_blocks(self) -> None:
-        if not _FENCE_HINT.search(self.note.text):
+        if not _has_paper_block(self.note.text):
             return
         i = 0
         raw_lines = self.note.text.split("\n")

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 ROADMAP_TAGS = ("roadmap", "路线图", "学习路线")
 ROADMAP_TAG = re.compile(r"(?:^|(?<=[\s(（]))#(?:roadmap|路线图|学习路线)(?:/[\w\-/]*)?(?![\w\-])", re.IGNORECASE | re.MULTILINE)
+_ROADMAP_WORD = re.compile("roadmap", re.IGNORECASE)  # as `"roadmap" in text.lower()`, without a lowered copy
 EXPLICIT = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\s*roadmap\b", re.IGNORECASE | re.MULTILINE)
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)")
 # A branch: bars/spaces, then a marker (box drawing or ASCII), then the node text.
@@ -396,7 +397,7 @@ def _note_nodes(note: Note, scan_tags: list[str]) -> list[RoadmapNode]:
     depends on tags case-insensitively, so their canonical spelling does not matter.
     """
     text = note.text
-    if not (note.meta.get("roadmap") or "路线" in text or "roadmap" in text.lower()):
+    if not (note.meta.get("roadmap") or "路线" in text or _ROADMAP_WORD.search(text)):
         return []  # cheap test first: most notes are no roadmap
     masked = note.masked
     flagged = is_roadmap(note, scan_tags, masked)
