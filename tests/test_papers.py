@@ -316,3 +316,34 @@ def test_a_paper_block_fenced_with_tildes_in_any_case_is_read(tmp_path: Path) ->
     """The note's only cue is the block: the cheap tests before the real search must let it through."""
     kb = _kb_of({"x.md": "# x\n\nprose only\n\n~~~ Paper\ntitle: sparrow notes\narxiv: 2305.10250\n~~~\n"}, tmp_path)
     assert [(p.title, p.arxiv) for p in kb.papers] == [("sparrow notes", "2305.10250")]
+
+
+def test_serve_renders_again_only_the_paper_rows_a_change_shows(tmp_path: Path) -> None:
+    """Across serve rebuilds each row of the paper index is kept while what it shows is the same."""
+    from llmnotes.cache import Fingerprints, Memo
+    from llmnotes.i18n import Labels
+    from llmnotes.pages import PageContext
+    from llmnotes.pages import papers as papers_page
+
+    (tmp_path / "a.md").write_text("# A\n\n- Attention Is All You Need https://arxiv.org/abs/1706.03762\n",
+                                   encoding="utf-8")
+    (tmp_path / "b.md").write_text("# B\n\n- LoRA https://arxiv.org/abs/2106.09685\n", encoding="utf-8")
+    memo = Memo()
+
+    def render() -> tuple[str, int]:
+        kb = KnowledgeBase.build(tmp_path)
+        memo.new_build()
+        before = memo.misses
+        page = papers_page.build(PageContext(kb, Labels("en", {}), memo=memo, fingerprints=Fingerprints(kb)))[0]
+        assert page.markdown == papers_page.build(PageContext(kb, Labels("en", {})))[0].markdown
+        return page.markdown, memo.misses - before
+
+    assert render()[1] == 2
+    (tmp_path / "b.md").write_text("# B renamed\n\n- LoRA https://arxiv.org/abs/2106.09685\n", encoding="utf-8")
+    html, made = render()
+    assert made == 1 and "B renamed" in html  # only the row citing b
+    (tmp_path / "a.md").write_text("# A\n\n- Attention Is All You Need https://arxiv.org/abs/1706.03762\n"
+                                   "  - https://github.com/tensorflow/tensor2tensor\n",
+                                   encoding="utf-8")
+    html, made = render()
+    assert made == 1 and "tensorflow/tensor2tensor" in html  # the row whose paper gained its code

@@ -37,6 +37,16 @@ def _row(ctx: PageContext, p: Paper, key: str) -> dict[str, Any]:
             "line": p.source.line, "source_note": p.source.note}
 
 
+def _row_key(r: dict[str, Any]) -> tuple:
+    """Everything papers_row.html reads of a row: the row's fields, the paper's, and each citing
+    note's title and page (its link)."""
+    p = r["paper"]
+    return (r["key"], r["title"], r["date"], tuple(r["tags"]), tuple(r["links"]),
+            tuple((n.path, n.title, n.page_path) for n in r["notes"]),
+            p.inferred, p.arxiv, tuple(p.summary[:2]), (p.date.raw, p.date.start) if p.date else None,
+            p.arxiv_date, p.date_mismatch, p.venue, tuple(p.code))
+
+
 def key(ctx: PageContext) -> list[str]:
     """What `build` and papers.html read: the papers, the tags of their notes, note titles and pages."""
     return [ctx.fingerprints.names(), ctx.fingerprints.part("papers"), ctx.fingerprints.part("note_tags")]
@@ -53,6 +63,8 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
     if ctx.options.get("exports", True) is not False:
         here = ctx.url(PAGE)
         exports = [(name, relative_url(here, name)) for name in SITE_FILES.values()]
-    body = ctx.later("papers.html", PAGE, rows=rows, tags=tags, exports=exports,
+    # Each row kept across serve rebuilds while what it shows is the same (see _row_key).
+    row = ctx.items("papers_row.html", "row", PAGE, _row_key)
+    body = ctx.later("papers.html", PAGE, rows=rows, tags=tags, exports=exports, row=row,
                       mismatches=sum(p.date_mismatch for p in kb.papers))
     return [GeneratedPage(PAGE, L["papers"], body)]
