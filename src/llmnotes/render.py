@@ -98,24 +98,26 @@ class NoteRenderer:
             return self._render(note)
         return self.memo.get(("note", self.key(note)), lambda: self._render(note))
 
-    def key(self, note: Note) -> str:
-        """A digest of everything `_render` reads for `note`: its text, title and description,
-        each span and what it points at in the knowledge base (`_target`: a note's page, a
-        concept's page, a tag's spelling), its tags, and the notes linking to it with their
-        sentences, titles and pages. Only those: retitling one note re-renders the notes
-        that show its title or link to its page, not every note."""
+    def key(self, note: Note) -> tuple:
+        """Everything `_render` reads for `note`: its text, title and description, each span
+        and what it points at in the knowledge base (`_target`: a note's page, a concept's
+        page, a tag's spelling), its tags, and the notes linking to it with their sentences,
+        titles and pages. Only those: retitling one note re-renders the notes that show its
+        title or link to its page, not every note.
+
+        A tuple, compared as it is: its strings are the notes' own (their hashes are kept),
+        where writing it out and hashing it took a sixth of a rebuild after an edit."""
         if self._context is None:
             self._context = digest(repr(sorted(self.labels.items())), str(self.use_directory_urls))
-        spans = [(s.kind, s.start, s.end, s.tag, s.url, s.width, s.alt)
-                 + ((s.link.target, s.link.anchor, s.link.label, s.link.resolved) if s.link else ())
-                 + (self._target(s),)
-                 for s in self.kb.scans[note.path].spans]
+        spans = tuple((s.kind, s.start, s.end, s.tag, s.url, s.width, s.alt)
+                      + ((s.link.target, s.link.anchor, s.link.label, s.link.resolved) if s.link else ())
+                      + (self._target(s),)
+                      for s in self.kb.scans[note.path].spans)
         notes = self.kb.notes
-        backlinks = [(link.source.note, link.sentence, notes[link.source.note].title,
-                      notes[link.source.note].page_path) for link in self.kb.backlinks.get(note.path, [])]
-        text = self.memo.digest_of(note.text) if self.memo is not None else note.text
-        return digest(self._context, note.path, note.page_path, note.title, repr(self._extra(note)), text,
-                      repr(spans), repr(self.kb.note_tags.get(note.path, [])), repr(backlinks))
+        backlinks = tuple((link.source.note, link.sentence, notes[link.source.note].title,
+                           notes[link.source.note].page_path) for link in self.kb.backlinks.get(note.path, []))
+        return (self._context, note.path, note.page_path, note.title, tuple(self._extra(note).items()), note.text,
+                spans, tuple(self.kb.note_tags.get(note.path, [])), backlinks)
 
     def _target(self, span: Span) -> str | None:
         """What `_span` reads of the knowledge base for `span`: the tag's spelling (the first
