@@ -284,6 +284,8 @@ class Resolver:
 
 def nearest(candidates: list[str], from_note: str) -> str:
     """The candidate sharing the most folders with the linking note; then the shortest path."""
+    if len(candidates) == 1:  # most names name one note
+        return candidates[0]
     here = posixpath.dirname(from_note).split("/") if "/" in from_note else []
 
     def score(path: str) -> tuple[int, int, str]:
