@@ -106,6 +106,32 @@ def test_new_link_reaches_the_target_and_new_note_reaches_every_navigation(servi
     assert _index(site) == _index(tmp_path / "clean")
 
 
+def test_pages_written_again_for_their_navigation_keep_their_search_entries(serving, monkeypatch):
+    """A retitle rewrites every page whose navigation lists the note; only the retitled page is
+    indexed again, the others keep their entries of the last rebuild, whole."""
+    from material.plugins.search.plugin import SearchIndex
+
+    notes, site, rebuild = serving
+    before = _index(site)
+    indexed: dict[str, str] = {}
+    add = SearchIndex.add_entry_from_context
+
+    def recorded(self, page):
+        indexed[page.file.src_uri] = page.content or ""
+        return add(self, page)
+
+    monkeypatch.setattr(SearchIndex, "add_entry_from_context", recorded)
+    _edit(notes / "gamma.md", "# 量化笔记二\n\n低比特量化节省显存。\n")
+    rebuild()
+    assert {"alpha.md", "beta.md", "gamma.md"} <= set(indexed)  # every navigation shows gamma's title
+    assert indexed["alpha.md"] == indexed["beta.md"] == ""  # not parsed again
+    assert "低比特量化" in indexed["gamma.md"]
+    assert "量化笔记二" in _page(site, "alpha") and "自注意力机制" in _page(site, "alpha")
+    after = _index(site)
+    assert [e for e in after if not e[0].startswith("gamma")] == [e for e in before if not e[0].startswith("gamma")]
+    assert any(e[0].startswith("gamma") and e[1] == "量化笔记二" for e in after)
+
+
 def test_a_rebuild_says_only_the_warnings_that_are_new(serving, caplog):
     notes, _site, rebuild = serving
     caplog.set_level(logging.INFO)

@@ -434,6 +434,9 @@ class Incremental:
         self._url_of: dict[str, str] = {}  # src_uri → its page URL, this build
         self._nav_changed = False
         self.rebuilt: set[str] = set()  # URLs of pages rendered in this build
+        # src_uri of the pages rendered only because their navigation or footer changed: their
+        # text is the last build's, so are their search entries (see `keeps_entries`).
+        self._nav_only: set[str] = set()
         self.full = True
         # src_uri → (Markdown, its signature, its nav entry) at the last build. A page the plugin
         # took from its Memo is the very same string: known by identity, not hashed again.
@@ -465,6 +468,7 @@ class Incremental:
                                         or bool(moved and _mentions(f, moved)))
             f.is_modified = (lambda uri=f.src_uri: self._changed.get(uri, True))  # read by MkDocs in a dirty build
         self._pages = pages
+        self._nav_only = set()
         return self._count()
 
     def refine(self, nav: Any, files: Any, config: Any) -> int:
@@ -477,9 +481,17 @@ class Incremental:
         if self._nav_changed and not self.full:
             for f in docs:
                 if not views or views.get(f.src_uri) != self._views.get(f.src_uri):
+                    if not self._changed.get(f.src_uri, True):
+                        self._nav_only.add(f.src_uri)
                     self._changed[f.src_uri] = True
         self._views = views
         return self._count()
+
+    def keeps_entries(self, src_uri: str) -> bool:
+        """Whether the page is rendered only for its navigation: its Markdown, its words' cut
+        and the files it names are as at the last build, so its search entries are the last
+        build's, kept by `merge_search` (indexing a page is a fifth of rendering it)."""
+        return src_uri in self._nav_only
 
     def _count(self) -> int:
         self.rebuilt = {self._url_of[uri] for uri, changed in self._changed.items() if changed}
@@ -530,9 +542,14 @@ class Incremental:
         index = search_plugin.search_index
         if not self.full:
             pages = set(self._url_of.values())  # not the entries of a page removed since
+            kept = self.rebuilt - {self._url_of[uri] for uri in self._nav_only}
             keep = [e for e in self._entries
-                    if (page := e.get("location", "").split("#")[0]) not in self.rebuilt and page in pages]
-            index.entries = keep + index.entries
+                    if (page := e.get("location", "").split("#")[0]) not in kept and page in pages]
+            # The pages whose entries are kept reached Material empty (the plugin's stand-in):
+            # whatever it made of one is left out (today it makes nothing of an empty page).
+            stand_ins = {self._url_of[uri] for uri in self._nav_only}
+            made = [e for e in index.entries if e.get("location", "").split("#")[0] not in stand_ins]
+            index.entries = keep + made
             if write:
                 index_path.write_bytes(index.generate_search_index(None).encode("utf-8"))
         self._entries = list(index.entries)

@@ -245,8 +245,15 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     @event_priority(10)
     def _hand_search_the_indexed_part(self, context, *, page, config, nav):
         """A generated page reaches Material's search without its bracketed excluded elements
-        (search.py): megabytes of timeline it would parse only to skip."""
+        (search.py): megabytes of timeline it would parse only to skip. A page whose search
+        entries are kept from the last serve rebuild reaches it empty."""
         self._full_content = None
+        if (self.config.enabled and self._incremental is not None and self._incremental.keeps_entries(page.file.src_uri)
+                and _material_strips_search_attributes(config)):
+            # Rendered again for its navigation only: its entries of the last build are kept
+            # (Incremental.merge_search), so Material indexes an empty stand-in.
+            self._full_content, page.content = page.content, ""
+            return context
         if self.config.enabled and search.EXCLUDED_START in (page.content or ""):
             self._full_content = page.content
             if _material_strips_search_attributes(config):
