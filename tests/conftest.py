@@ -32,6 +32,30 @@ def build_site(notes_dir: Path, site_dir: Path, *, strict: bool = False, config_
     return site_dir
 
 
+class ServedPage:
+    """A generated page rendered as serve renders it, rebuild after rebuild: with a memo kept
+    across rebuilds (each long page's items reused while unchanged), checked against a render
+    without one. `render()` → (the page, how many items were rendered anew)."""
+
+    def __init__(self, emitter, folder: Path) -> None:
+        from llmnotes.cache import Memo
+
+        self.emitter, self.folder, self.memo = emitter, folder, Memo()
+
+    def render(self) -> tuple[str, int]:
+        from llmnotes.cache import Fingerprints
+        from llmnotes.i18n import Labels
+        from llmnotes.kb import KnowledgeBase
+        from llmnotes.pages import PageContext
+
+        kb = KnowledgeBase.build(self.folder)
+        self.memo.new_build()
+        before = self.memo.misses
+        page = self.emitter.build(PageContext(kb, Labels("en", {}), memo=self.memo, fingerprints=Fingerprints(kb)))[0]
+        assert page.markdown == self.emitter.build(PageContext(kb, Labels("en", {})))[0].markdown
+        return page.markdown, self.memo.misses - before
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     if not SEEDS.is_dir():

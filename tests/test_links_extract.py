@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ServedPage
 
 from llmnotes.extract.links import find_links, link_key, site_of, trim_url
 from llmnotes.kb import KnowledgeBase
@@ -127,23 +128,12 @@ def test_site_of(url, site):
 
 def test_serve_renders_again_only_the_link_entries_a_change_shows(tmp_path):
     """Across serve rebuilds each entry of the links page is kept while it is the same."""
-    from llmnotes.cache import Fingerprints, Memo
-    from llmnotes.i18n import Labels
-    from llmnotes.kb import KnowledgeBase
-    from llmnotes.pages import PageContext, links
+    from llmnotes.pages import links
 
     (tmp_path / "a.md").write_text("# A\n\nhttps://github.com/x/y and https://arxiv.org/abs/1706.03762\n",
                                    encoding="utf-8")
     (tmp_path / "b.md").write_text("# B\n\nhttps://example.com/page\n", encoding="utf-8")
-    memo = Memo()
-
-    def render() -> tuple[str, int]:
-        kb = KnowledgeBase.build(tmp_path)
-        memo.new_build()
-        before = memo.misses
-        html = links.build(PageContext(kb, Labels("en", {}), memo=memo, fingerprints=Fingerprints(kb)))[0].markdown
-        assert html == links.build(PageContext(kb, Labels("en", {})))[0].markdown
-        return html, memo.misses - before
+    render = ServedPage(links, tmp_path).render
 
     assert render()[1] == 3
     (tmp_path / "b.md").write_text("# B renamed\n\nhttps://example.com/page\n", encoding="utf-8")

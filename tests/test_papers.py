@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ServedPage
 
 from llmnotes.arxiv import arxiv_date, arxiv_id, find_arxiv
 from llmnotes.extract.papers import papers_of, parse_citation
@@ -320,23 +321,12 @@ def test_a_paper_block_fenced_with_tildes_in_any_case_is_read(tmp_path: Path) ->
 
 def test_serve_renders_again_only_the_paper_rows_a_change_shows(tmp_path: Path) -> None:
     """Across serve rebuilds each row of the paper index is kept while what it shows is the same."""
-    from llmnotes.cache import Fingerprints, Memo
-    from llmnotes.i18n import Labels
-    from llmnotes.pages import PageContext
     from llmnotes.pages import papers as papers_page
 
     (tmp_path / "a.md").write_text("# A\n\n- Attention Is All You Need https://arxiv.org/abs/1706.03762\n",
                                    encoding="utf-8")
     (tmp_path / "b.md").write_text("# B\n\n- LoRA https://arxiv.org/abs/2106.09685\n", encoding="utf-8")
-    memo = Memo()
-
-    def render() -> tuple[str, int]:
-        kb = KnowledgeBase.build(tmp_path)
-        memo.new_build()
-        before = memo.misses
-        page = papers_page.build(PageContext(kb, Labels("en", {}), memo=memo, fingerprints=Fingerprints(kb)))[0]
-        assert page.markdown == papers_page.build(PageContext(kb, Labels("en", {})))[0].markdown
-        return page.markdown, memo.misses - before
+    render = ServedPage(papers_page, tmp_path).render
 
     assert render()[1] == 2
     (tmp_path / "b.md").write_text("# B renamed\n\n- LoRA https://arxiv.org/abs/2106.09685\n", encoding="utf-8")
