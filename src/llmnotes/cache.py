@@ -328,16 +328,6 @@ class Memo:
         self._store[key] = (value, self._build)
         return value
 
-    def digest_of(self, text: str) -> str:
-        """`digest(text)`, remembered by the string's identity (a string never changes):
-        a note loaded once and kept across rebuilds is not hashed again."""
-        key = ("digest of", id(text))
-        hit = self._store.get(key)
-        if hit is None or hit[0][0] is not text:
-            hit = ((text, digest(text)), self._build)
-        self._store[key] = (hit[0], self._build)
-        return hit[0][1]
-
     def __len__(self) -> int:
         return len(self._store)
 
