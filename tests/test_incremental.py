@@ -130,6 +130,17 @@ def test_pages_written_again_for_their_navigation_keep_their_search_entries(serv
     after = _index(site)
     assert [e for e in after if not e[0].startswith("gamma")] == [e for e in before if not e[0].startswith("gamma")]
     assert any(e[0].startswith("gamma") and e[1] == "量化笔记二" for e in after)
+    # With a plugin it does not know on the site (one that might read the page as search does),
+    # every page written reaches it whole.
+    from llmnotes import parallel
+
+    monkeypatch.setattr(parallel, "SAFE_PLUGINS", {"llmnotes"})
+    indexed.clear()
+    _edit(notes / "gamma.md", "# 量化笔记三\n\n低比特量化节省显存。\n")
+    rebuild()
+    assert "自注意力机制" in indexed["alpha.md"] and "旋转位置编码" in indexed["beta.md"]
+    assert [e for e in _index(site) if not e[0].startswith("gamma")] == \
+        [e for e in before if not e[0].startswith("gamma")]
 
 
 def test_a_rebuild_says_only_the_warnings_that_are_new(serving, caplog):
