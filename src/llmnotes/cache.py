@@ -532,12 +532,12 @@ class Incremental:
         index = search_plugin.search_index
         if not self.full:
             pages = set(self._url_of.values())  # not the entries of a page removed since
-            kept = self.rebuilt - {self._url_of[uri] for uri in self._nav_only}
-            keep = [e for e in self._entries
-                    if (page := e.get("location", "").split("#")[0]) not in kept and page in pages]
             # The pages whose entries are kept reached Material empty (the plugin's stand-in):
             # whatever it made of one is left out (today it makes nothing of an empty page).
             stand_ins = {self._url_of[uri] for uri in self._nav_only}
+            kept = self.rebuilt - stand_ins
+            keep = [e for e in self._entries
+                    if (page := e.get("location", "").split("#")[0]) not in kept and page in pages]
             made = [e for e in index.entries if e.get("location", "").split("#")[0] not in stand_ins]
             index.entries = keep + made
             if write:

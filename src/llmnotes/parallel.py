@@ -66,16 +66,25 @@ def worker_count(requested: int, config: Any) -> tuple[int, str]:
     n = requested or usable_cores()
     if n <= 1:
         return 1, "one core"
-    for name, plugin in config.plugins.items():
-        short = name.split("/")[-1]
-        if short not in SAFE_PLUGINS:
-            return 1, f"plugin '{name}' may keep per-page state"
-        if short == "search" and not type(plugin).__module__.startswith("material."):
-            return 1, f"plugin '{name}' is not Material's search"
+    unknown = unknown_plugin(config)
+    if unknown is not None:
+        return 1, unknown
     builder = getattr(_mkdocs_build_module(), "_build_page", None)
     if builder is None or list(inspect.signature(builder).parameters) != _BUILD_PAGE_PARAMS:
         return 1, "this MkDocs version builds pages differently"
     return n, ""
+
+
+def unknown_plugin(config: Any) -> str | None:
+    """Why a plugin of the site may see or keep a page's state in a way llmnotes does not
+    follow, or None when its plugins are only Material's search and llmnotes (SAFE_PLUGINS)."""
+    for name, plugin in config.plugins.items():
+        short = name.split("/")[-1]
+        if short not in SAFE_PLUGINS:
+            return f"plugin '{name}' may keep per-page state"
+        if short == "search" and not type(plugin).__module__.startswith("material."):
+            return f"plugin '{name}' is not Material's search"
+    return None
 
 
 class DeferredFile(File):

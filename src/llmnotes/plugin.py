@@ -249,7 +249,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         entries are kept from the last serve rebuild reaches it empty."""
         self._full_content = None
         if (self.config.enabled and self._incremental is not None and self._incremental.keeps_entries(page.file.src_uri)
-                and _material_strips_search_attributes(config) and _no_other_plugins(config)):
+                and _material_strips_search_attributes(config) and parallel.unknown_plugin(config) is None):
             # Rendered again for its navigation only: its entries of the last build are kept
             # (Incremental.merge_search), so Material indexes an empty stand-in. Only on a site
             # with no other plugin, which would see the stand-in too.
@@ -534,11 +534,6 @@ def _search_plugin(config):
 # Material's search on_page_context (which indexes a page, then removes its data-search-*
 # attributes, as search.without_search_attributes repeats) in the version `_restore_the_page` follows.
 _MATERIAL_PAGE_CONTEXT = "33eb62fd1688be4d99a4e7bf8fc51c1be3d37602b63ad5327c9be3abf5dc8d50"
-
-
-def _no_other_plugins(config) -> bool:
-    """Whether the site's plugins are only Material's search and llmnotes (parallel.SAFE_PLUGINS)."""
-    return all(name.split("/")[-1] in parallel.SAFE_PLUGINS for name in config.plugins)
 
 
 def _material_strips_search_attributes(config) -> bool:

@@ -45,7 +45,7 @@ CONTEXT_WINDOW = 1000
 
 def normalize(text: str) -> str:
     """NFKC (full-width → half-width), case-folded, spaces collapsed: how names compare."""
-    if not unicodedata.is_normalized("NFKC", text):  # a quick check: most text is already NFKC
+    if not unicodedata.is_normalized("NFKC", text):  # a quick check: most names are NFKC already
         text = unicodedata.normalize("NFKC", text)
     return " ".join(text.casefold().split())
 
