@@ -160,6 +160,15 @@ def test_event_links_finds_wiki_links_note_links_and_urls():
     assert event_links(text) == ["A", "b c.md", "https://x.org/p"]
 
 
+def test_event_links_alone_in_a_text_are_found():
+    """Each kind of link is found in a text that holds no other kind (each is looked for only
+    where its first characters occur)."""
+    assert event_links("发布于 https://x.org/p，详见官网。") == ["https://x.org/p"]
+    assert event_links("见 [[A]]。") == ["A"]
+    assert event_links("见 [B](b.md)。") == ["b.md"]
+    assert event_links("GPT-4 发布，没有链接。") == []
+
+
 def test_extraction_is_linear_in_the_number_of_dated_lines(tmp_path):
     """Many dated items in one list: every one is an event, nothing is dropped or duplicated."""
     lines = [f"- {2000 + i % 50}年{i % 12 + 1}月：事件 {i}" for i in range(3000)]

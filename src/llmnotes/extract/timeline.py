@@ -624,12 +624,14 @@ def event_links(text: str) -> list[str]:
     """Wiki-link targets, note-link targets and URLs in an event's Markdown text, in order."""
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
-    for m in WIKILINK.finditer(text):
+    if "[" not in text and "http" not in text:  # most events: the patterns below start with no literal
+        return []
+    for m in WIKILINK.finditer(text) if "[[" in text else ():
         target = m.group(2).partition("|")[0].partition("#")[0].strip()
         if target:
             found.append((m.start(), target))
         taken.append(m.span())
-    for m in MDLINK.finditer(text):
+    for m in MDLINK.finditer(text) if "](" in text else ():
         if any(a <= m.start() < b for a, b in taken):
             continue
         taken.append(m.span())
