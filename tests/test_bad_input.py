@@ -344,3 +344,17 @@ def test_same_url_notes_both_published(tmp_path, caplog):
     assert a_txt != a_md
     assert "MARK-atxt" in parse(page_file(b.site, a_txt)).text
 
+
+
+def test_readme_beside_an_index_is_published_with_our_warning_alone(tmp_path, caplog):
+    """MkDocs leaves a README.md beside an index.md out of a site, and warns (failing --strict).
+    Both are notes: the README gets a page of its own, and the one warning says where."""
+    notes = tmp_path / "notes"
+    _w(notes, "a/index.md", "# 索引\n\nMARK-index\n")
+    _w(notes, "a/README.md", "# 说明\n\nMARK-readme\n")
+    caplog.set_level(logging.WARNING)
+    site = build_site(notes, tmp_path / "site")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "same page URL" in warnings[0] and "a/index-2/" in warnings[0], warnings
+    pages = {p.parent.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("index.html")}
+    assert {"MARK-index", "MARK-readme"} == {m for url in ("a", "a/index-2") for m in re.findall(r"MARK-\w+", pages[url])}

@@ -45,6 +45,11 @@ class Vault:
 # --------------------------------------------------------------------------- walking
 
 
+def is_note_file(name: str) -> bool:
+    """Whether a file of this name is one the loader reads as a note (by its suffix)."""
+    return posixpath.splitext(name)[1].lower() in NOTE_SUFFIXES
+
+
 def walk_vault(root: Path) -> tuple[list[str], list[str], list[Diagnostic]]:
     """Note paths and asset paths under `root` (posix, relative), never leaving it.
 
