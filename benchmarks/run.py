@@ -358,8 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     # Median of 3 runs each, alternating: one run of 2 to 4 s moves by a fifth on a shared machine.
     cores = {k: [] for k in ("all", "1")}
     for _ in range(3):
-        for k in cores:
-            cores[k].append(_run_child(["--child", "core", str(corpus), k]))
+        for k, runs_ in cores.items():
+            runs_.append(_run_child(["--child", "core", str(corpus), k]))
     core, core_one = (sorted(runs_, key=lambda r: r["seconds"])[1] for runs_ in cores.values())
 
     sizes = {k: tree_size(work / f"site-{k}") for k in ("baseline", "llmnotes")}
