@@ -407,7 +407,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         def tune(data: dict[str, Any], names: dict[str, list[str]]) -> dict[str, Any]:
             return search.tune_index(data, names, segment)
 
-        names = search.page_names(self.kb, config.use_directory_urls)
+        names = search.page_names(self.kb, config.use_directory_urls,
+                                  self._renders.memo if self._renders is not None else None)
         if self._renders is None:
             path.write_bytes(search.dump_index(tune(data, names)))
         else:  # serve: entries tuned in an earlier rebuild are reused (cache.py)

@@ -44,6 +44,7 @@ from .i18n import LABELS
 from .urls import page_url
 
 if TYPE_CHECKING:
+    from .cache import Memo
     from .kb import KnowledgeBase
 
 # Word separators for the index and the query (a JavaScript regex, used by lunr and
@@ -216,22 +217,25 @@ def user_dictionary(words: Iterable[str]) -> str:
     return "".join(f"{w}\n" for w in words)
 
 
-def page_names(kb: KnowledgeBase, use_directory_urls: bool = True) -> dict[str, list[str]]:
+def page_names(kb: KnowledgeBase, use_directory_urls: bool = True, memo: Memo | None = None) -> dict[str, list[str]]:
     """Page URL → the names it should be found by that its title may not hold.
 
     Aliases and file names of notes, titles and arXiv ids of the papers a note cites
     (from `kb.papers`, and ids written in the note's text or link targets). An id the
     page shows as a word is left out: its text finds the page, and no other page holds
     that word by chance, so it needs no boost.
+
+    `memo` (serve): a page's names are kept while what they are made of is the same.
     """
-    return dict(PageNames(kb, use_directory_urls))
+    return dict(PageNames(kb, use_directory_urls, memo))
 
 
 class PageNames(Mapping[str, list[str]]):
     """`page_names`, worked out a page at a time when asked: in a parallel build each process
     works out only the pages it builds."""
 
-    def __init__(self, kb: KnowledgeBase, use_directory_urls: bool = True) -> None:
+    def __init__(self, kb: KnowledgeBase, use_directory_urls: bool = True, memo: Memo | None = None) -> None:
+        self._memo = memo
         self._notes: dict[str, list[Any]] = defaultdict(list)
         for note in kb.notes.values():
             self._notes[page_url(note.page_path, use_directory_urls)].append(note)
@@ -243,6 +247,17 @@ class PageNames(Mapping[str, list[str]]):
         self._made: dict[str, list[str]] = {}
 
     def _make(self, url: str) -> list[str]:
+        if self._memo is None:
+            return self._names(url)
+        # Everything `_names` reads: each note's path (its file name), title, aliases and text
+        # (the ids it writes), and the place, title and id of each paper it cites.
+        notes = self._notes.get(url, [])
+        cited = sorted(dict(pair for n in notes for pair in self._papers.get(n.path, [])).items())
+        key = ("page names", url, tuple((n.path, n.title, tuple(n.aliases), n.text) for n in notes),
+               tuple((i, p.title, p.arxiv) for i, p in cited))
+        return self._memo.get(key, lambda: self._names(url))
+
+    def _names(self, url: str) -> list[str]:
         bucket: list[str] = []
 
         def add(*values: str | None) -> None:
