@@ -120,9 +120,10 @@ _ARXIV_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d.])")
 _ARXIV_CONTEXT = re.compile(r"arxiv", re.IGNORECASE)
 
 
-def han_runs(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65_536)  # every name of the knowledge base, asked again each serve rebuild
+def han_runs(text: str) -> tuple[str, ...]:
     """The runs of Chinese characters in `text`: what jieba sees of it (Material only segments those)."""
-    return _HAN_RUN.findall(text)
+    return tuple(_HAN_RUN.findall(text))
 
 
 def segment_han(text: str, cut: Callable[[str], Iterable[str]]) -> str:
@@ -205,7 +206,7 @@ def dictionary_words(kb: KnowledgeBase, min_length: int = 2) -> list[str]:
     run is a word already.
     """
     words: dict[str, None] = {}
-    for name in kb_names(kb):
+    for name in dict.fromkeys(kb_names(kb)):  # a name is given many times (each link to a note)
         for run in han_runs(name or ""):
             if len(run) >= min_length:
                 words.setdefault(run)
