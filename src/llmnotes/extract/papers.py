@@ -381,10 +381,10 @@ class _NoteReader:
 
     def _line_ids(self) -> list[tuple[str, ...]]:
         """The arXiv ids of each outline node (its line): searched only on the lines that name arXiv."""
-        if not might_cite_arxiv(self.masked):
-            return [()] * len(self.outline)
         starts = self.note.line_starts
         hinted = {bisect_right(starts, m.start()) - 1 for m in _ARXIV_HINT.finditer(self.masked)}
+        if not hinted:  # one scan of the note tells both whether and where it names arXiv
+            return [()] * len(self.outline)
         return [_ids(node.content) if node.no in hinted else () for node in self.outline]
 
     def src(self, i: int) -> Source:
