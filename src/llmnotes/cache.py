@@ -297,7 +297,8 @@ class RenderCache:
 
 
 class Memo:
-    """Values kept from one build to the next, each under the digest of everything it was made from.
+    """Values kept from one build to the next, each under a key of everything it was made from
+    (a digest, or a tuple of the inputs themselves).
 
     A hit is what computing again would give, as long as the key names every input: each
     caller documents its key beside the code that reads the inputs. Values not used by
