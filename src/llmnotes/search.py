@@ -298,7 +298,9 @@ class PageNames(Mapping[str, list[str]]):
 
 # Around an element marked data-search-exclude, in a generated page's template. Only where
 # leaving the element out gives Material's parser the same sections: the element is not a
-# heading, holds no heading and no element of its own tag, and is well formed.
+# heading, holds no element of its own tag, and is well formed; a heading inside it starts a
+# section Material leaves out whole (a roadmap note's: its heading is excluded, and the
+# headings under it have no id, so start no section of their own).
 EXCLUDED_START = "<!--llmnotes-search-exclude-->"
 EXCLUDED_END = "<!--/llmnotes-search-exclude-->"
 
