@@ -1,7 +1,8 @@
 """The roadmap page: concept trees, study plans and learning steps of every roadmap note.
 
-Trees are nested <ul> (Material's search indexes their text) inside <details>, so a
-branch folds without any script; roadmap.js adds the filter and fold-all buttons.
+Trees are nested <ul> inside <details>, so a branch folds without any script;
+roadmap.js adds the filter and fold-all buttons. Each note's section is left out of
+search (its note is found for the words) and bracketed for search.without_excluded.
 Every node links to the note of its name, else to the concept page of its name.
 Plan cells are note Markdown: we escape them and turn only their links into <a>.
 """
