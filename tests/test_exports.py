@@ -215,3 +215,54 @@ def test_site_without_directory_urls_links_exports_and_notes_right(tmp_path: Pat
     urls = {n["path"]: n["url"] for n in entries["notes"]}
     assert urls["outline.txt"] == "outline.html" and (site / "outline.html").is_file()
     assert 'href="entries.json"' in (site / "papers.html").read_text(encoding="utf-8")
+
+
+def test_compact_json_written_a_field_at_a_time_is_json_dumps_of_the_whole(kb) -> None:
+    made: list[str] = []
+
+    def part(name, make):
+        made.append(name)
+        return make()
+
+    whole = json.dumps(exports.to_json_data(kb), ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert exports.render(kb, "json", compact=True, part=part) == whole
+    assert exports.render(kb, "json", compact=True) == whole
+    assert made == list(exports.to_json_data(kb))
+
+
+def test_a_retitle_writes_again_only_the_note_list_of_the_json_export(tmp_path: Path) -> None:
+    """Serve keeps each field of entries.json under what it reads (`exports.key`): a retitle
+    changes the notes' titles, read by the note list alone."""
+    import shutil
+
+    from llmnotes.cache import Fingerprints, Memo, digest
+
+    vault = tmp_path / "notes"
+    shutil.copytree(FIXTURES, vault)
+    memo, cache = Memo(), {}
+    previous: list[Fingerprints] = []
+
+    def export() -> tuple[list[str], dict]:
+        kb = KnowledgeBase.build(vault, cache=cache)
+        memo.new_build()
+        fingerprints = Fingerprints(kb, previous.pop() if previous else None)
+        previous.append(fingerprints)
+        made: list[str] = []
+
+        def part(name, make):
+            key = digest(*exports.key(fingerprints, "json", name))
+            return memo.get(("part", key), lambda: made.append(name) or make())
+
+        text = exports.render(kb, "json", compact=True, part=part)
+        assert text == exports.render(kb, "json", compact=True)  # the same as made whole
+        return made, json.loads(text)
+
+    made, _ = export()
+    assert made == ["version", "notes", "events", "papers", "links", "tables", "tags", "wikilinks"]
+    note = sorted(vault.glob("*.md"))[0]
+    text = note.read_text(encoding="utf-8")
+    assert text.startswith("# ")
+    note.write_text(text.replace("\n", " Renamed\n", 1), encoding="utf-8")
+    made, data = export()
+    assert made == ["notes"]
+    assert any(n["title"].endswith(" Renamed") for n in data["notes"])

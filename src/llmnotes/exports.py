@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .arxiv import abs_url
@@ -27,26 +28,43 @@ FORMATS = ("json", "bibtex", "csl")
 SITE_FILES = {"json": "entries.json", "bibtex": "papers.bib", "csl": "papers.csl.json"}
 
 
-def render(kb: KnowledgeBase, fmt: str, use_directory_urls: bool = True, compact: bool = False) -> str:
+def render(kb: KnowledgeBase, fmt: str, use_directory_urls: bool = True, compact: bool = False,
+           part: Callable[[str, Callable[[], str]], str] | None = None) -> str:
     """The export of `kb` in `fmt` as text (ends with a newline); note URLs as the site writes them.
 
     `compact`: JSON without indentation, as a site ships it. Indented JSON is for a person
     reading the CLI's output; it is a third bigger and, being written by Python's pure-Python
     encoder, about ten times slower to produce (1 s for a 2,000-note vault).
+
+    `part(name, make)`: compact JSON is written a top-level field at a time, each field's
+    text from `part` (`make()` unless the caller kept it; `serve` keeps each under `key`):
+    a retitle then writes the note list again, not the 5 MB of every entry.
     """
-    layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 1}
     if fmt == "json":
-        return json.dumps(to_json_data(kb, use_directory_urls), ensure_ascii=False, **layout) + "\n"
+        if not compact:
+            return json.dumps(to_json_data(kb, use_directory_urls), ensure_ascii=False, indent=1) + "\n"
+        fields = _json_fields(kb, use_directory_urls)
+        part = part or (lambda name, make: make())
+        # What json.dumps writes of a dict with compact separators, a field at a time.
+        return "{" + ",".join(f"{_compact(name)}:" + part(name, lambda f=f: _compact(f())) for name, f in fields.items()) + "}\n"
     if fmt == "bibtex":
         return to_bibtex(kb.papers)
     if fmt == "csl":
-        return json.dumps(to_csl(kb.papers), ensure_ascii=False, **layout) + "\n"
+        return json.dumps(to_csl(kb.papers), ensure_ascii=False,
+                          **({"separators": (",", ":")} if compact else {"indent": 1})) + "\n"
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def key(fingerprints: Fingerprints, fmt: str) -> list[str]:
-    """Digests of every part of the knowledge base `render(kb, fmt, ...)` reads (for cache.Memo)."""
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def key(fingerprints: Fingerprints, fmt: str, part: str | None = None) -> list[str]:
+    """Digests of every part of the knowledge base `render(kb, fmt, ...)` reads (for cache.Memo);
+    with `part`, of what that top-level field of the JSON export reads."""
     fp = fingerprints
+    if fmt == "json" and part is not None:
+        return [fmt, part, *(fp.names() if name == "names" else fp.part(name) for name in _JSON_READS[part])]
     if fmt == "json":
         return [fmt, fp.names(), *(fp.part(name) for name in
                                    ("note_tags", "events", "papers", "links", "tables", "tags", "wikilinks"))]
@@ -62,24 +80,38 @@ def _date(d: FuzzyDate | None) -> str | None:
 
 def to_json_data(kb: KnowledgeBase, use_directory_urls: bool = True) -> dict[str, Any]:
     """Every entry of the knowledge base as plain data, each with the note (and line) it came from."""
-    keys = bib_keys(kb.papers)
+    return {name: make() for name, make in _json_fields(kb, use_directory_urls).items()}
+
+
+# What each top-level field of the JSON export reads of the knowledge base (`key`):
+# "names" are the notes' paths, pages and titles (Fingerprints.names), the rest parts of `kb`.
+_JSON_READS = {"version": (), "notes": ("names", "note_tags"), "events": ("events",), "papers": ("papers",),
+               "links": ("links",), "tables": ("tables",), "tags": ("tags",), "wikilinks": ("wikilinks",)}
+
+
+def _json_fields(kb: KnowledgeBase, use_directory_urls: bool) -> dict[str, Callable[[], Any]]:
+    """The JSON export's top-level fields, in order, each as what makes its value."""
+    def papers() -> list[dict[str, Any]]:
+        return [{"key": key, "title": p.title, "arxiv": p.arxiv, "date": _date(p.date),
+                 "arxiv_date": p.arxiv_date, "date_mismatch": p.date_mismatch, "venue": p.venue,
+                 "code": p.code, "urls": p.urls, "summary": p.summary, "notes": p.notes,
+                 "line": p.source.line, "inferred": p.inferred}
+                for key, p in zip(bib_keys(kb.papers), kb.papers)]
+
     return {
-        "version": SCHEMA_VERSION,
-        "notes": [{"path": n.path, "title": n.title, "url": page_url(n.page_path, use_directory_urls),
-                   "tags": kb.note_tags.get(n.path, [])} for n in kb.notes.values()],
-        "events": [{"date": e.date.start, "end": e.date.end, "precision": e.date.precision, "text": e.text,
-                    "note": e.source.note, "line": e.source.line, "inferred": e.inferred} for e in kb.events],
-        "papers": [{"key": key, "title": p.title, "arxiv": p.arxiv, "date": _date(p.date),
-                    "arxiv_date": p.arxiv_date, "date_mismatch": p.date_mismatch, "venue": p.venue,
-                    "code": p.code, "urls": p.urls, "summary": p.summary, "notes": p.notes,
-                    "line": p.source.line, "inferred": p.inferred}
-                   for key, p in zip(keys, kb.papers)],
-        "links": _links(kb),
-        "tables": [{"note": t.source.note, "line": t.source.line, "header": t.header, "rows": t.rows}
-                   for t in kb.tables],
-        "tags": {tag: paths for tag, paths in kb.tags.items()},
-        "wikilinks": [{"source": w.source.note, "target": w.target, "resolved": w.resolved, "line": w.source.line}
-                      for w in kb.wikilinks],
+        "version": lambda: SCHEMA_VERSION,
+        "notes": lambda: [{"path": n.path, "title": n.title, "url": page_url(n.page_path, use_directory_urls),
+                           "tags": kb.note_tags.get(n.path, [])} for n in kb.notes.values()],
+        "events": lambda: [{"date": e.date.start, "end": e.date.end, "precision": e.date.precision,
+                            "text": e.text, "note": e.source.note, "line": e.source.line, "inferred": e.inferred}
+                           for e in kb.events],
+        "papers": papers,
+        "links": lambda: _links(kb),
+        "tables": lambda: [{"note": t.source.note, "line": t.source.line, "header": t.header, "rows": t.rows}
+                           for t in kb.tables],
+        "tags": lambda: {tag: paths for tag, paths in kb.tags.items()},
+        "wikilinks": lambda: [{"source": w.source.note, "target": w.target, "resolved": w.resolved,
+                               "line": w.source.line} for w in kb.wikilinks],
     }
 
 

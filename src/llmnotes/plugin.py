@@ -501,16 +501,24 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     def _add_exports(self, files: Files, config, kb: KnowledgeBase, memo: Memo | None,
                      fingerprints: Fingerprints) -> None:
         """entries.json, papers.bib and papers.csl.json at the site root (the papers page links them)."""
+        urls = str(config.use_directory_urls)
+
+        def kept_part(field: str, make_field: Callable[[], str]) -> str:
+            # In serve, each field of the JSON export is kept on its own: a retitle writes the note list again only.
+            assert memo is not None
+            return memo.get(("export part", digest(urls, *exports.key(fingerprints, "json", field))), make_field)
+
         for fmt, name in exports.SITE_FILES.items():
             old = files.get_file_from_path(name)
             if old is not None:
                 files.remove(old)
             def make(fmt: str = fmt) -> str:
-                return exports.render(kb, fmt, config.use_directory_urls, compact=True)
+                return exports.render(kb, fmt, config.use_directory_urls, compact=True,
+                                      part=kept_part if memo is not None else None)
             if memo is None:  # a build: written when MkDocs copies the files, while workers build pages
                 files.append(self._generated_file(config, name, make))
                 continue
-            key = digest(str(config.use_directory_urls), *exports.key(fingerprints, fmt))
+            key = digest(urls, *exports.key(fingerprints, fmt))
             files.append(File.generated(config, name, content=memo.get(("export", key), make)))
 
 
