@@ -63,11 +63,10 @@ def key(fingerprints: Fingerprints, fmt: str, part: str | None = None) -> list[s
     """Digests of every part of the knowledge base `render(kb, fmt, ...)` reads (for cache.Memo);
     with `part`, of what that top-level field of the JSON export reads."""
     fp = fingerprints
-    if fmt == "json" and part is not None:
-        return [fmt, part, *(fp.names() if name == "names" else fp.part(name) for name in _JSON_READS[part])]
     if fmt == "json":
-        return [fmt, fp.names(), *(fp.part(name) for name in
-                                   ("note_tags", "events", "papers", "links", "tables", "tags", "wikilinks"))]
+        reads = _JSON_READS.values() if part is None else [_JSON_READS[part]]
+        names = dict.fromkeys(name for read in reads for name in read)  # each once, in order
+        return [fmt, part or "", *(fp.names() if name == "names" else fp.part(name) for name in names)]
     return [fmt, fp.part("papers")]
 
 
