@@ -259,7 +259,7 @@ def test_a_retitle_writes_again_only_the_note_list_of_the_json_export(tmp_path: 
 
     made, _ = export()
     assert made == ["version", "notes", "events", "papers", "links", "tables", "tags", "wikilinks"]
-    note = sorted(vault.glob("*.md"))[0]
+    note = min(vault.glob("*.md"))
     text = note.read_text(encoding="utf-8")
     assert text.startswith("# ")
     note.write_text(text.replace("\n", " Renamed\n", 1), encoding="utf-8")

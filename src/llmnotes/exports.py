@@ -40,18 +40,16 @@ def render(kb: KnowledgeBase, fmt: str, use_directory_urls: bool = True, compact
     text from `part` (`make()` unless the caller kept it; `serve` keeps each under `key`):
     a retitle then writes the note list again, not the 5 MB of every entry.
     """
-    if fmt == "json":
-        if not compact:
-            return json.dumps(to_json_data(kb, use_directory_urls), ensure_ascii=False, indent=1) + "\n"
-        fields = _json_fields(kb, use_directory_urls)
-        part = part or (lambda name, make: make())
+    if fmt == "json" and compact:
+        make = part or (lambda name, make_text: make_text())
         # What json.dumps writes of a dict with compact separators, a field at a time.
-        return "{" + ",".join(f"{_compact(name)}:" + part(name, lambda f=f: _compact(f())) for name, f in fields.items()) + "}\n"
+        return "{" + ",".join(f"{_compact(name)}:" + make(name, lambda f=f: _compact(f()))
+                              for name, f in _json_fields(kb, use_directory_urls).items()) + "}\n"
     if fmt == "bibtex":
         return to_bibtex(kb.papers)
-    if fmt == "csl":
-        return json.dumps(to_csl(kb.papers), ensure_ascii=False,
-                          **({"separators": (",", ":")} if compact else {"indent": 1})) + "\n"
+    if fmt in ("json", "csl"):
+        data = to_json_data(kb, use_directory_urls) if fmt == "json" else to_csl(kb.papers)
+        return (_compact(data) if compact else json.dumps(data, ensure_ascii=False, indent=1)) + "\n"
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
