@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from typing import Literal
 
 from llmnotes.model import FuzzyDate
@@ -134,22 +135,25 @@ _DATETIME = re.compile(
 )
 
 
+_TWO_DIGITS = [f"{i:02d}" for i in range(32)]  # a month or day as ISO writes it (no format spec parsed)
+
+
 def _iso(y: str, m: str | int | None = None, d: str | None = None) -> str | None:
     """Zero-padded "YYYY[-MM[-DD]]", or None when the parts are not a plausible date."""
     year = int(y)
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None
     if m is None:
-        return f"{year:04d}"
+        return str(year)  # four digits: MIN_YEAR has four
     month = int(m)
     if not 1 <= month <= 12:
         return None
     if d is None:
-        return f"{year:04d}-{month:02d}"
+        return f"{year}-{_TWO_DIGITS[month]}"
     day = int(d)
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+    if not 1 <= day <= (29 if month == 2 and calendar.isleap(year) else calendar.mdays[month]):
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return f"{year}-{_TWO_DIGITS[month]}-{_TWO_DIGITS[day]}"
 
 
 # Group names of each form, in `_forms` order: year, month, day, month given as a name.
@@ -198,6 +202,13 @@ def _precision(iso: str) -> Precision:
     return "month" if len(iso) == 7 else "day"
 
 
+@lru_cache(maxsize=4096)
+def _fuzzy(start: str, end: str | None, raw: str) -> FuzzyDate:
+    """The date found, shared by every mention spelt the same: a vault repeats its dates, and
+    a frozen dataclass costs more to make than to look up."""
+    return FuzzyDate(start, end, _precision(start), raw)
+
+
 def _end(gs: tuple[str | None, ...], start: str) -> str | None:
     """The end of a matched range: "present", a date not before `start`, or None if invalid."""
     if gs[_OPEN1_I] or gs[_OPEN2_I]:
@@ -224,7 +235,7 @@ def _from_match(m: re.Match[str], original: str, ranged: bool) -> tuple[int, int
     elif m.group("sby"):
         return None
     a, b = m.span()
-    return a, b, FuzzyDate(start, end, _precision(start), original[a:b])
+    return a, b, _fuzzy(start, end, original[a:b])
 
 
 _URL_STOPS = frozenset("<>\"'`()[]{}|")
@@ -265,11 +276,14 @@ def _scan(original: str, folded: str) -> list[tuple[int, int, FuzzyDate]]:
         pos = hit[1]
 
 
+@lru_cache(maxsize=64)
 def _at_start(original: str, folded: str) -> tuple[int, int, FuzzyDate] | None:
     """`_scan(original, folded)[0]` if that date starts at offset 0, else None.
 
     A match at offset 0 is the one `_scan` tries first; when it is not valid, every later
     hit starts further on. So one anchored match answers without scanning the rest.
+    Remembered for the last few texts: a value that is not a whole date is often asked
+    next whether it starts with one (`parse_date`, then `leading_date`).
     """
     m = _DATE_RE.match(folded)
     if m is None:
