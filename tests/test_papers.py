@@ -77,6 +77,22 @@ def test_numbers_that_are_not_arxiv_links_are_ignored(text: str) -> None:
     assert find_arxiv(text) == []
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    # Prose before, between and after the ids; a host label glued to CJK text; the same id twice.
+    ("见https://export.arxiv.org/abs/2305.10250v2，以及很长的一段说明文字 then arXiv:1706.03762 "
+     "and www.alphaxiv.org/overview/2412.11912.",
+     [(1, 42, "2305.10250"), (60, 76, "1706.03762"), (81, 117, "2412.11912")]),
+    ("https://arxiv.org/abs/2305.10250 (arXiv:2305.10250) 和 papers.cool/arxiv/kimi?paper=2401.00001 "
+     "再 https://huggingface.co/papers/2402.00002",
+     [(0, 32, "2305.10250"), (34, 50, "2305.10250"), (54, 93, "2401.00001"), (96, 136, "2402.00002")]),
+    # "arXiv:" glued to a path is no mention; the URL after the prose is found.
+    ("https://arxiv.org/abs/arXiv:2305.10250 is not a URL form; arxiv.org/pdf/2305.10250.pdf is",
+     [(58, 86, "2305.10250")]),
+])
+def test_every_id_of_a_line_is_found_where_it_is_written(text: str, found: list[tuple[int, int, str]]) -> None:
+    assert [(r.start, r.end, r.id) for r in find_arxiv(text)] == found
+
+
 @pytest.mark.parametrize(("ident", "month"), [
     ("2305.10250", "2023-05"), ("0704.0001", "2007-04"), ("2412.11912", "2024-12"),
     ("hep-th/9901001", "1999-01"), ("cs/0501001", "2005-01"),

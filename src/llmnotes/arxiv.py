@@ -73,22 +73,50 @@ def might_cite_arxiv(text: str) -> bool:
     return _HINT.search(text) is not None
 
 
+# What a URL form's text before its hint is made of (`https://`, host labels): a match of
+# URL_RE starts within the run of these characters (and word characters) that ends at its hint.
+_URL_PREFIX_CHARS = frozenset("-.:/_")
+
+
+def _run_start(text: str, at: int, stop: int) -> int:
+    """Where the run of word characters and `-.:/_` that ends at `at` begins (not before `stop`)."""
+    i = at
+    while i > stop and (text[i - 1].isalnum() or text[i - 1] in _URL_PREFIX_CHARS):
+        i -= 1
+    return i
+
+
 def find_arxiv(text: str) -> list[ArxivRef]:
-    """Every arXiv id in `text` (URLs and `arXiv:` mentions), in order, with offsets of the match."""
-    if _HINT.search(text) is None:
+    """Every arXiv id in `text` (URLs and `arXiv:` mentions), in order, with offsets of the match.
+
+    Each form is searched for only from where a hint could begin a match: an `arXiv:`
+    mention starts at its hint, and a URL within the run of URL characters that ends at
+    its hint. So the prose after a match is skipped up to the next hint, where trying the
+    URL pattern at every position cost most of the time of a long line that cites arXiv.
+    """
+    first = _HINT.search(text)
+    if first is None:
         return []
     found: list[ArxivRef] = []
     for rx in (URL_RE, MENTION_RE):
-        for m in rx.finditer(text):
+        pos, hint = 0, first
+        while hint is not None:
+            start = hint.start()
+            m = rx.search(text, _run_start(text, start, pos) if rx is URL_RE else start)
+            if m is None:
+                break
             ident, date = _canonical(m)
             found.append(ArxivRef(m.start(), m.end(), ident, date))
-    found.sort(key=lambda r: r.start)
-    out: list[ArxivRef] = []
-    for r in found:  # a mention inside a URL already matched is the same reference
-        if out and r.start < out[-1].end:
-            continue
-        out.append(r)
-    return out
+            pos = m.end()
+            hint = _HINT.search(text, pos)
+    if len(found) > 1:
+        found.sort(key=lambda r: r.start)
+        out = [found[0]]
+        for r in found[1:]:  # a mention inside a URL already matched is the same reference
+            if r.start >= out[-1].end:
+                out.append(r)
+        return out
+    return found
 
 
 def arxiv_id(url_or_text: str) -> str | None:
