@@ -155,6 +155,15 @@ def test_front_matter_date_alone_makes_no_event(tmp_path):
     assert KnowledgeBase.build(tmp_path).events == []
 
 
+def test_an_event_stated_in_several_notes_is_listed_once(tmp_path):
+    # Equal once full-width forms, letter case, spaces and a final full stop are set aside.
+    (tmp_path / "a.md").write_text("- 2023年3月：GPT-4 发布，多模态。\n- 2023年3月：Claude 发布\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("- 2023年3月：ＧＰＴ-4  发布,多模态\n- 2023年3月：claude 发布。\n"
+                                   "- 2023年3月：PaLM API 发布\n", encoding="utf-8")
+    texts = [e.text for e in KnowledgeBase.build(tmp_path).events]
+    assert texts == ["GPT-4 发布，多模态。", "Claude 发布", "PaLM API 发布"]
+
+
 def test_event_links_finds_wiki_links_note_links_and_urls():
     text = "见 [[A|甲]]、[B](b%20c.md)、![img](x.png) 和 https://x.org/p。"
     assert event_links(text) == ["A", "b c.md", "https://x.org/p"]
