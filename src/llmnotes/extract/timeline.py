@@ -41,6 +41,7 @@ An explicit date that cannot be read is a warning with the file and line.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,6 +225,10 @@ class _NoteTimeline:
         masked = note.masked.split("\n")
         self.lines = [_parse_line(r, m) for r, m in zip(raw, masked)]
         _outline(self.lines)
+        # The lines where a year might be, found by one search of the note: the other lines
+        # (most of them) are not searched each alone. A line's content is within its line.
+        starts = note.line_starts
+        self.yearish = {bisect_right(starts, m.start()) - 1 for m in _YEARISH.finditer(note.masked)}
         self.leads: dict[int, _Lead | None] = {}
         self.found: dict[int, list[tuple[int, int, FuzzyDate]]] = {}
         self.events: list[TimelineEvent] = []
@@ -233,7 +238,7 @@ class _NoteTimeline:
         found = self.found.get(i)
         if found is None:
             masked = self.lines[i].masked
-            found = self.found[i] = find_dates(masked) if _YEARISH.search(masked) else []
+            found = self.found[i] = find_dates(masked) if i in self.yearish and _YEARISH.search(masked) else []
         return found
 
     def lead(self, i: int) -> _Lead | None:
@@ -256,11 +261,11 @@ class _NoteTimeline:
     # ------------------------------------------------------------------ rules
 
     def run(self) -> list[TimelineEvent]:
-        lines = self.lines
+        lines, yearish = self.lines, self.yearish
         # Dated list items per (parent, indent): a list where several items are dated is a timeline list.
         dated_siblings: dict[tuple[int, int], int] = {}
         for i, ln in enumerate(lines):
-            if ln.kind == "list" and self.lead(i):
+            if ln.kind == "list" and i in yearish and self.lead(i):
                 key = (ln.parent, ln.indent)
                 dated_siblings[key] = dated_siblings.get(key, 0) + 1
         block_date: FuzzyDate | None = None  # the date of the short dated line being described
@@ -270,12 +275,12 @@ class _NoteTimeline:
             if ln.kind == "table":
                 if _TABLE_SEP.match(ln.masked):
                     header = _cells(lines[i - 1].masked) if i and lines[i - 1].kind == "table" else []
-                elif _YEARISH.search(ln.masked) and (i + 1 == len(lines)
+                elif i in yearish and _YEARISH.search(ln.masked) and (i + 1 == len(lines)
                                                        or not _TABLE_SEP.match(lines[i + 1].masked)):
                     self._table_row(i, ln, header)
                 continue
             header = []
-            if ln.kind == "blank" or not self.hits(i):
+            if ln.kind == "blank" or i not in yearish or not self.hits(i):
                 continue
             in_block = block_date is not None and i <= block_end
             lead = self.lead(i)
