@@ -8,7 +8,7 @@ import pytest
 
 from llmnotes.kb import KnowledgeBase
 from llmnotes.model import Note
-from llmnotes.wikilinks import Resolver, nearest, scan_note
+from llmnotes.wikilinks import Resolver, nearest, normalize, scan_note
 
 VAULT = Path(__file__).parent / "fixtures" / "vault"
 
@@ -138,3 +138,13 @@ def test_the_sentence_around_a_link(line, expected):
 
     start = line.index("[[x]]")
     assert sentence_around(line, start, start + 5) == expected
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("GPT-4 发布，多模态；见（附录）", "gpt-4 发布,多模态;见(附录)"),
+    ("ＧＰＴ－４\u3000发布！", "gpt-4 发布!"),  # full-width letters, digits, hyphen, ideographic space
+    ("Ａ\u0301，ｶﾞ", "á,ガ"),  # a full-width letter with a combining accent composes; half-width kana
+    ("Attention  Is\tAll", "attention is all"),
+])
+def test_names_compare_as_nfkc_case_folded_with_spaces_collapsed(text: str, key: str) -> None:
+    assert normalize(text) == key

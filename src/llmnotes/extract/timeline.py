@@ -653,13 +653,12 @@ def event_links(text: str) -> list[str]:
     return out
 
 
-def _same_text_key(text: str) -> str:
-    """Two events of one date with equal keys are one event (stated twice, or explicit and inferred)."""
-    return normalize(text).rstrip("。.!！")
+def _key(ev: TimelineEvent) -> tuple[str, str | None, str]:
+    return ev.date.start, ev.date.end, normalize(ev.text).rstrip("。.!！")
 
 
-# An event as one note gives it, with what `collect` needs of it: its links.
-_Found = tuple[TimelineEvent, list[str]]
+# An event as one note gives it, with what `collect` needs of it: its dedupe key and links.
+_Found = tuple[TimelineEvent, tuple[str, str | None, str], list[str]]
 
 
 def _note_events(root: Path, note: Note, scan: Scan | None) -> tuple[list[_Found], list[_Found], list[Diagnostic]]:
@@ -672,8 +671,8 @@ def _note_events(root: Path, note: Note, scan: Scan | None) -> tuple[list[_Found
     diags: list[Diagnostic] = []
     explicit = _front_matter(root, note, diags) + _blocks(note, diags)
     inferred = _NoteTimeline(note, _line_tags(note, scan)).run() if _YEARISH.search(note.text) else []
-    return ([(ev, event_links(ev.text)) for ev in explicit],
-            [(ev, event_links(ev.text)) for ev in inferred], diags)
+    return ([(ev, _key(ev), event_links(ev.text)) for ev in explicit],
+            [(ev, _key(ev), event_links(ev.text)) for ev in inferred], diags)
 
 
 def note_pass(kb: KnowledgeBase) -> Callable[[Note], tuple[list[_Found], list[_Found], list[Diagnostic]]]:
@@ -694,25 +693,12 @@ def collect(kb: KnowledgeBase) -> None:
 def _events(kb: KnowledgeBase, found: list[tuple[list[_Found], list[_Found], list[Diagnostic]]]) -> list[TimelineEvent]:
     explicit = [f for mine in found for f in mine[0]]
     inferred = [f for mine in found for f in mine[1]]
-    # The texts kept per date; their dedupe keys (NFKC: 10 us for a line with full-width
-    # punctuation) are made only for a date that more than one event has.
-    kept: dict[tuple[str, str | None], list[str]] = {}
-    keys: dict[tuple[str, str | None], set[str]] = {}
+    seen: set[tuple[str, str | None, str]] = set()
     events: list[TimelineEvent] = []
-    for ev, links in [*explicit, *inferred]:
-        when = ev.date.start, ev.date.end
-        texts = kept.get(when)
-        if texts is None:
-            kept[when] = [ev.text]
-        else:
-            same = keys.get(when)
-            if same is None:
-                same = keys[when] = {_same_text_key(t) for t in texts}
-            key = _same_text_key(ev.text)
-            if key in same:
-                continue
-            same.add(key)
-            texts.append(ev.text)
+    for ev, key, links in [*explicit, *inferred]:
+        if key in seen:
+            continue
+        seen.add(key)
         # Tags as the knowledge base spells them (the first spelling of any note), then the note's.
         note_tags = kb.note_tags.get(ev.source.note, [])
         tags = list(dict.fromkeys([*(kb.canonical_tag(t) for t in ev.tags), *note_tags]))
