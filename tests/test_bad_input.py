@@ -68,6 +68,13 @@ def _malformed_yaml(d: Path) -> None:
     _w(d, "bad-yaml.md", "---\ntitle: [unclosed\ntags: a: b\n---\n\n正文 MARK-yaml 还在。\n")
 
 
+def _impossible_dates(d: Path) -> None:
+    # Valid YAML whose dates Python cannot hold: PyYAML raises ValueError, not a YAMLError.
+    _w(d, "bad-date-fm.md", "---\ntitle: 日期\ndate: 2020-13-45\n---\n\n正文 MARK-fmdate 还在。\n")
+    _w(d, "bad-date-blocks.md", "# 块\n\n正文 MARK-blockdate 还在。\n\n```timeline\n- date: 2021-02-30\n"
+                                "  text: 不存在的一天\n```\n\n```paper\ntitle: T\ndate: 0000-01-01\n```\n")
+
+
 def _not_mapping(d: Path) -> None:
     _w(d, "list-fm.md", "---\n- one\n- two\n---\n\n正文 MARK-list 还在。\n")
     _w(d, "scalar-fm.md", "---\njust a string\n---\n\n正文 MARK-scalar 还在。\n")
@@ -155,6 +162,9 @@ CASES: dict[str, Case] = {
                   {"utf16-bom.md": "带 BOM 的", "utf16-le.md": "没有 BOM 的"}),
     "invalid-utf8": Case(_invalid_utf8, {"bad-bytes.md": r"UTF-8"}, {"bad-bytes.md": "bytes here"}),
     "malformed-yaml": Case(_malformed_yaml, {"bad-yaml.md": r"front matter"}, {"bad-yaml.md": "title: [unclosed"}),
+    "impossible-yaml-dates": Case(_impossible_dates, {"bad-date-fm.md": r"front matter.*month must be",
+                                                      "bad-date-blocks.md": r":5: warning: timeline block.*day is out"},
+                                  {"bad-date-fm.md": "date: 2020-13-45"}),
     "front-matter-not-mapping": Case(_not_mapping, {"list-fm.md": "not a mapping", "scalar-fm.md": "not a mapping"},
                                      {"list-fm.md": "- one", "scalar-fm.md": "just a string"}),
     "binary": Case(_binary, {"image.md": "binary", "ok.md": None}),

@@ -24,6 +24,19 @@ from .textutil import mask_code, shorten
 # libyaml's safe loader when PyYAML has it: the same data, ~10× faster than the pure-Python one.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+
+def read_yaml(text: str) -> Any:
+    """YAML written in a note (front matter, ```timeline and ```paper blocks), read safely.
+
+    A value YAML accepts but Python cannot hold (the date `2020-13-45`, a year 0) raises
+    a ValueError from PyYAML's constructor: it is a YAMLError here like any other, so the
+    note is kept and warned about rather than the build failing.
+    """
+    try:
+        return yaml.load(text, Loader=_YAML_LOADER)
+    except (ValueError, OverflowError) as exc:
+        raise yaml.YAMLError(f"a value cannot be read ({exc})") from exc
+
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
 # Files a site serves as they are; anything else in the vault is left out with a diagnostic.
 ASSET_SUFFIXES = {
@@ -183,7 +196,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int, 
     body = body.removeprefix("\n")
     taken = text[:close.end()].count("\n") + 1
     try:
-        meta = yaml.load(block, Loader=_YAML_LOADER)
+        meta = read_yaml(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1

@@ -37,6 +37,7 @@ import yaml
 from ..arxiv import HINT_RE as _ARXIV_HINT
 from ..arxiv import MENTION_RE, arxiv_date, find_arxiv, might_cite_arxiv
 from ..dates import find_dates, leading_date, parse_date
+from ..loader import read_yaml
 from ..model import Diagnostic, FuzzyDate, Note, Paper, Source, dates_differ
 from ..textutil import shorten
 from . import per_note, remembered
@@ -448,7 +449,7 @@ class _NoteReader:
             i += 1
             line = self.note.source_line(start)
             try:
-                data = yaml.safe_load("\n".join(body))
+                data = read_yaml("\n".join(body))
             except yaml.YAMLError as exc:
                 self.diags.append(Diagnostic("warning", self.note.path, line, f"```paper block is not YAML: {exc}"))
                 continue

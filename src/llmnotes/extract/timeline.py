@@ -51,6 +51,7 @@ from urllib.parse import unquote
 import yaml
 
 from ..dates import find_dates, parse_date
+from ..loader import read_yaml
 from ..model import Diagnostic, FuzzyDate, Note, Source, TimelineEvent
 from ..textutil import sentence_around
 from ..wikilinks import MDLINK, SCHEME, WIKILINK, Scan, norm, normalize
@@ -58,11 +59,6 @@ from . import per_note, remembered
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
-
-try:  # the C loader is several times faster on vaults with many blocks
-    _YAML_LOADER: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YAML_LOADER = yaml.SafeLoader
 
 # ---------------------------------------------------------------------------- patterns
 
@@ -518,7 +514,7 @@ def _blocks(note: Note, diags: list[Diagnostic]) -> list[TimelineEvent]:
             body.append(lines[k])
         where = note.source_line(first)
         try:
-            data = yaml.load("\n".join(body), Loader=_YAML_LOADER)
+            data = read_yaml("\n".join(body))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = note.source_line(first + 1 + mark.line) if mark is not None else where
