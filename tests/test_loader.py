@@ -107,3 +107,64 @@ def test_cache_forgets_deleted_files(tmp_path: Path):
     assert set(cache) == {"a.md"}
     (tmp_path / "b.md").write_text("# B again")  # and a file that comes back is read again
     assert [n.title for n in load_vault(tmp_path, cache).notes] == ["A", "B again"]
+
+
+# ---------------------------------------------------------------- plain front matter without PyYAML
+
+_KEYS = ["title", "tags", "date", "aliases", "创建时间", "yes", "null", "~", "1", "2020-01-01", "a:b", "<<",
+         "key ", " key", "k#", "-k", "'q'", "tag s", "TRUE"]
+_VALUES = ["QLoRA 学习笔记", "2020-03-23", "2020-13-45", "2020-3-3", "2020-03-23 10:00", "yes", "No", "null", "~",
+           "", "1", "1.5", "1e3", "0x1F", "1:20", "-1", ".inf", "a: b", "a:b", "a #c", "C#", "it's", "\"q\"",
+           "[a, b]", "[LLM, 综述]", "[]", "[a,b]", "[a, , b]", "[a, [b]]", "[a: b]", "[2020-01-01, x]", "[yes, x]",
+           "[a", "{a: b}", "&x a", "*x", "!tag a", "|", ">", "%x", "@x", "?x", "-x", "https://x.org/a?b=c#d",
+           "x\t", "a\u2028b", "a\x85b", "a\ufeffb", "a\x07b", "中文：冒号", "中文, 逗号", "a  b", "Off", "x:"]
+
+
+def _front_matter_block(r) -> str:
+    lines = []
+    for _ in range(r.randint(0, 5)):
+        key, shape = r.choice(_KEYS), r.random()
+        if shape < 0.6:
+            lines.append(f"{key}:{r.choice([' ', '  ', ''])}{r.choice(_VALUES)}")
+        elif shape < 0.85:
+            lines.append(f"{key}:")
+            indent = r.choice(["", "  ", "    "])
+            lines += [f"{r.choice([indent, indent, indent + ' '])}- {r.choice(_VALUES)}" for _ in range(r.randint(0, 3))]
+        else:
+            lines.append(r.choice(["", "  nested: x", "# comment", "  more text", "- x", "   ", "k: v # c"]))
+    return "\n".join(lines) + r.choice(["\n", "", "\n\n"])
+
+
+def test_plain_front_matter_is_read_as_yaml_reads_it():
+    import random
+
+    import yaml
+
+    from llmnotes.simpleyaml import read_simple_mapping
+
+    r, read = random.Random(6), 0
+    for _ in range(20000):
+        block = _front_matter_block(r)
+        fast = read_simple_mapping(block)
+        if fast is None:  # not the plain shape: PyYAML reads it
+            continue
+        read += 1
+        for loader in (yaml.CSafeLoader, yaml.SafeLoader):
+            expected = yaml.load(block, Loader=loader) or {}
+            assert (fast, list(fast)) == (expected, list(expected)), (block, loader)
+    assert read > 2000  # the shape is common enough among these for the comparison to mean something
+
+
+def test_obsidian_front_matter_is_read_without_pyyaml_and_the_rest_with_it():
+    from datetime import date
+
+    from llmnotes.simpleyaml import read_simple_mapping
+
+    block = "title: QLoRA 学习笔记\ntags: [LLM, 综述]\naliases:\n  - QLoRA\n  - 量化微调\ncssclass:\ndate: 2023-05-23\n"
+    assert read_simple_mapping(block) == {"title": "QLoRA 学习笔记", "tags": ["LLM", "综述"],
+                                          "aliases": ["QLoRA", "量化微调"], "cssclass": None,
+                                          "date": date(2023, 5, 23)}
+    for other in ["title: \"quoted\"\n", "draft: yes\n", "n: 3\n", "a:\n  b: c\n", "t: x # note\n", "d: 2020-13-45\n"]:
+        assert read_simple_mapping(other) is None, other
+    note, diags = parse_note("a.md", "---\ntitle: 笔记\ntags: [LLM]\ndate: 2023-05-23\n---\n正文\n".encode())
+    assert (note.title, note.meta["date"], note.tags, diags) == ("笔记", "2023-05-23", ["LLM"], [])

@@ -19,6 +19,7 @@ import yaml
 from .model import Diagnostic, Note
 from .plaintext import plaintext_to_markdown
 from .repair import is_flattened, repair_flattened
+from .simpleyaml import read_simple_mapping
 from .textutil import mask_code, shorten
 
 # libyaml's safe loader when PyYAML has it: the same data, ~10× faster than the pure-Python one.
@@ -196,7 +197,9 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int, 
     body = body.removeprefix("\n")
     taken = text[:close.end()].count("\n") + 1
     try:
-        meta = read_yaml(block)
+        meta = read_simple_mapping(block)
+        if meta is None:
+            meta = read_yaml(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
