@@ -79,11 +79,11 @@ def test_numbers_that_are_not_arxiv_links_are_ignored(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "found"), [
     # Prose before, between and after the ids; a host label glued to CJK text; the same id twice.
-    ("见https://export.arxiv.org/abs/2305.10250v2，以及很长的一段说明文字 then arXiv:1706.03762 "
-     "and www.alphaxiv.org/overview/2412.11912.",
+    (("见https://export.arxiv.org/abs/2305.10250v2，以及很长的一段说明文字 then arXiv:1706.03762 "
+      "and www.alphaxiv.org/overview/2412.11912."),
      [(1, 42, "2305.10250"), (60, 76, "1706.03762"), (81, 117, "2412.11912")]),
-    ("https://arxiv.org/abs/2305.10250 (arXiv:2305.10250) 和 papers.cool/arxiv/kimi?paper=2401.00001 "
-     "再 https://huggingface.co/papers/2402.00002",
+    (("https://arxiv.org/abs/2305.10250 (arXiv:2305.10250) 和 papers.cool/arxiv/kimi?paper=2401.00001 "
+      "再 https://huggingface.co/papers/2402.00002"),
      [(0, 32, "2305.10250"), (34, 50, "2305.10250"), (54, 93, "2401.00001"), (96, 136, "2402.00002")]),
     # "arXiv:" glued to a path is no mention; the URL after the prose is found.
     ("https://arxiv.org/abs/arXiv:2305.10250 is not a URL form; arxiv.org/pdf/2305.10250.pdf is",
