@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,31 @@ def test_a_failing_worker_leaves_its_items_to_the_caller() -> None:
         return n + 1
 
     assert forkmap.map_claimed(list(range(50)), compute, 2) == {n: n + 1 for n in range(50)}
+
+
+def test_a_worker_failing_midway_keeps_what_it_sent_and_leaves_the_rest(tmp_path: Path) -> None:
+    caller, worker_log, caller_log = os.getpid(), tmp_path / "worker.log", tmp_path / "caller.log"
+    worker_done: list[int] = []  # the worker's own copy, after the fork
+
+    def compute(n: int) -> int:
+        if os.getpid() == caller:
+            time.sleep(0.002)  # the caller is slower: the worker claims batches first
+            with caller_log.open("a", encoding="utf-8") as out:
+                out.write(f"{n}\n")
+        else:
+            worker_done.append(n)
+            if len(worker_done) > 2 * forkmap.BATCH:
+                raise RuntimeError("a worker breaks after sending two batches")
+            with worker_log.open("a", encoding="utf-8") as out:
+                out.write(f"{n}\n")
+        return n * 2
+
+    items = list(range(10 * forkmap.BATCH))
+    assert forkmap.map_claimed(items, compute, 2) == {n: n * 2 for n in items}
+    sent = [int(n) for n in worker_log.read_text(encoding="utf-8").split()]
+    again = {int(n) for n in caller_log.read_text(encoding="utf-8").split()}
+    assert len(sent) == 2 * forkmap.BATCH and not again & set(sent)  # what the worker sent is not redone
+    assert again | set(sent) == set(items)
 
 
 def test_an_error_in_the_caller_surfaces_and_reaps_the_workers(monkeypatch) -> None:

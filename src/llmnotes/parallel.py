@@ -44,7 +44,7 @@ from typing import Any
 from mkdocs.exceptions import BuildError
 from mkdocs.structure.files import File
 
-from .forkmap import Claims, usable_cores
+from .forkmap import Claims, usable_cores, widen_pipe
 
 # Plugins whose page events only change the page itself, or Material's search index (merged here).
 SAFE_PLUGINS = {"search", "llmnotes"}
@@ -189,7 +189,7 @@ def _fork(job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
     """Run `job(send, capture, current)` in a forked process (`current[0]`: the page at work);
     the build process keeps the reading end."""
     read_fd, write_fd = os.pipe()
-    _widen(write_fd)
+    widen_pipe(write_fd)
     sys.stdout.flush()
     sys.stderr.flush()
     # Objects shared with the fork stay out of both collectors' way (the build process's too,
@@ -226,16 +226,6 @@ def _fork(job: Callable[[Callable[[tuple], None], _Capture, list[str]], None],
         os._exit(code)
     os.close(write_fd)
     return _Worker(pid, os.fdopen(read_fd, "rb"))
-
-
-def _widen(fd: int) -> None:
-    """A pipe of 1 MB (Linux) rather than 64 KB: a worker runs on while its pages wait to be read."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-    except (ImportError, AttributeError, OSError):
-        pass
 
 
 def _error_record(exc: BaseException) -> logging.LogRecord:
