@@ -139,10 +139,31 @@ def _pss_kb(pid: int) -> int:
 
 
 def _run_child(args: list[str], quiet: bool = True) -> dict:
-    """Run this script as a child; wall time measured here, figures parsed from its last line."""
+    """Run this script as a child; wall time measured here, figures parsed from its last line,
+    and the share of CPU time the host took from this machine meanwhile (`steal`)."""
+    before = _cpu_times()
     data = _run([sys.executable, str(Path(__file__).resolve()), *args], f"child {args[:2]}")
+    after = _cpu_times()
     line = [ln for ln in data["stdout"].splitlines() if ln.startswith("BENCH ")][-1]
-    return {**json.loads(line[6:]), **data}
+    steal = None
+    if before and after and after[1] > before[1]:
+        steal = (after[0] - before[0]) / (after[1] - before[1])
+    return {**json.loads(line[6:]), **data, "steal": steal}
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(stolen, total) CPU time of this machine so far, in ticks (Linux /proc/stat), else None.
+
+    On a virtual machine, "steal" is time the host gave this machine's CPUs to others: a core
+    figure measured while it is high is the host's load as much as ours.
+    """
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    # user nice system idle iowait irq softirq steal [guest guest_nice: already in user/nice]
+    return (fields[7], sum(fields[:8])) if len(fields) >= 8 else None
 
 
 def _run_build(kind: str, corpus: Path, work: Path, zensical: str | None = None) -> dict:
@@ -361,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
         for k, runs_ in cores.items():
             runs_.append(_run_child(["--child", "core", str(corpus), k]))
     core, core_one = (sorted(runs_, key=lambda r: r["seconds"])[1] for runs_ in cores.values())
+    steals = [r["steal"] for runs_ in cores.values() for r in runs_ if r.get("steal") is not None]
+    steal_note = f"; CPU time the host took meanwhile: {statistics.median(steals):.0%}" if steals else ""
 
     sizes = {k: tree_size(work / f"site-{k}") for k in ("baseline", "llmnotes")}
     index = {k: (work / f"site-{k}" / "search" / "search_index.json").stat().st_size
@@ -397,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
             f"no slower than Zensical: {verdict(ours['wall'] <= _median_run(runs['zensical'])['wall'])}")]
           if a.zensical else []),
         ("core alone (one core, median of 3)", "", f"{core_one['seconds']:.2f} s", "",
-         f"importing its modules first: {core_one['imports']:.2f} s, not counted"),
+         f"importing its modules first: {core_one['imports']:.2f} s, not counted{steal_note}"),
         ("core alone (all cores, median of 3)", "", f"{core['seconds']:.2f} s", "",
          (f"≤ {TARGET_CORE_S_2000 * scale:.2f} s (2 s per 2,000 notes): "
          f"{verdict(core['seconds'] <= TARGET_CORE_S_2000 * scale)}")),
@@ -424,6 +447,10 @@ def main(argv: list[str] | None = None) -> int:
     if a.rounds > 1:
         print("build rounds (s): " + "; ".join(f"{k} " + ", ".join(f"{d['wall']:.2f}" for d in v)
                                                 for k, v in runs.items()))
+    print("core rounds (s): " + "; ".join(
+        ("all cores " if k == "all" else "one core ") + ", ".join(f"{r['seconds']:.2f}" + (f" ({r['steal']:.0%} stolen)" if r.get("steal") is not None
+                                                           else "") for r in runs_)
+        for k, runs_ in cores.items()))
     if serve:
         print("serve rounds: " + "; ".join(f"{k} " + ", ".join(f"{t:.2f}" for t in v) for k, v in serve.items()))
     (work / "result.json").write_text(json.dumps({
