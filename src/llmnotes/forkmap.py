@@ -65,7 +65,7 @@ def map_claimed(items: list[K], compute: Callable[[K], Any], processes: int) -> 
     Each worker sends its results in batches as it goes (`BATCH`), and this process takes
     in what has arrived between its own items: at the end only the last batches remain
     to be read, where one message of all a worker's results used to be pickled, sent and
-    unpickled while this process waited (0.15 s of the extractors' 1.5 s at 2,000 notes).
+    unpickled while this process waited (0.11-0.14 s of the extractors' 1.5 s at 2,000 notes).
     A forked process that fails or dies leaves its unsent items to this one, which
     computes them again: an error then surfaces here as it would in one process.
     """

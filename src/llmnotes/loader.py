@@ -38,6 +38,7 @@ def read_yaml(text: str) -> Any:
     except (ValueError, OverflowError) as exc:
         raise yaml.YAMLError(f"a value cannot be read ({exc})") from exc
 
+
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
 # Files a site serves as they are; anything else in the vault is left out with a diagnostic.
 ASSET_SUFFIXES = {

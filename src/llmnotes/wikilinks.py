@@ -45,7 +45,7 @@ CONTEXT_WINDOW = 1000
 
 # What NFKC changes in most Chinese text: full-width punctuation and the ideographic space.
 # Each becomes its compatibility decomposition, ASCII (NFKD of the text is unchanged), so when
-# the result is NFKC already it is the NFKC of the text: 3 us, not 12, for a line of a note.
+# the result is NFKC already it is the NFKC of the text: 5 us, not 15, for a line of a note.
 _WIDE_PUNCTUATION = tuple((w, unicodedata.normalize("NFKD", w)) for w in "，；：！？（）\u3000")
 
 
