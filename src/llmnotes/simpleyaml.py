@@ -44,7 +44,7 @@ _NO: Any = object()  # not a value this module reads
 
 def _tag(value: str) -> str:
     """The tag PyYAML's resolver gives a plain scalar (as `Resolver.resolve` does)."""
-    for tag, regexp in _RESOLVERS.get(value[0] if value else "", []):
+    for tag, regexp in _RESOLVERS.get(value[0] if value else "", []) + _RESOLVERS.get(None, []):
         if regexp.match(value):
             return tag
     return _STR
