@@ -214,17 +214,14 @@ def _first_sentences(text: str) -> tuple[str, int]:
 class _NoteTimeline:
     """The inferred events of one note."""
 
-    def __init__(self, note: Note, line_tags: dict[int, list[str]]):
+    def __init__(self, note: Note, line_tags: dict[int, list[str]], yearish: set[int]):
         self.note = note
         self.line_tags = line_tags
         raw = note.text.split("\n")
         masked = note.masked.split("\n")
         self.lines = [_parse_line(r, m) for r, m in zip(raw, masked)]
         _outline(self.lines)
-        # The lines where a year might be, found by one search of the note: the other lines
-        # (most of them) are not searched each alone. A line's content is within its line.
-        starts = note.line_starts
-        self.yearish = {bisect_right(starts, m.start()) - 1 for m in _YEARISH.finditer(note.masked)}
+        self.yearish = yearish
         self.leads: dict[int, _Lead | None] = {}
         self.found: dict[int, list[tuple[int, int, FuzzyDate]]] = {}
         self.events: list[TimelineEvent] = []
@@ -666,7 +663,11 @@ def _note_events(root: Path, note: Note, scan: Scan | None) -> tuple[list[_Found
     """
     diags: list[Diagnostic] = []
     explicit = _front_matter(root, note, diags) + _blocks(note, diags)
-    inferred = _NoteTimeline(note, _line_tags(note, scan)).run() if _YEARISH.search(note.text) else []
+    # The lines where a year might be (outside code), found by one search of the note: the
+    # other lines, most of them, are not searched each alone. A line's content is within its line.
+    starts = note.line_starts
+    yearish = {bisect_right(starts, m.start()) - 1 for m in _YEARISH.finditer(note.masked)}
+    inferred = _NoteTimeline(note, _line_tags(note, scan), yearish).run() if yearish else []
     return ([(ev, _key(ev), event_links(ev.text)) for ev in explicit],
             [(ev, _key(ev), event_links(ev.text)) for ev in inferred], diags)
 
