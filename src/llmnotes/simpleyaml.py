@@ -11,7 +11,7 @@ Obsidian writes front matter such as::
 PyYAML's C loader still builds every value in Python: ~90 us for those four lines, a
 quarter of loading a vault whose notes have front matter, on one core before any
 other work can start. `read_simple_mapping` reads that shape (keys with plain values,
-flow lists and block lists of plain values, ISO dates) in a few microseconds and
+flow lists and block lists of plain values, ISO dates, empty values) in a few microseconds and
 gives exactly what `yaml.load` gives. Anything else (quotes, numbers, booleans,
 nesting, comments, anchors, multi-line values) returns None, and the caller reads
 the block with PyYAML as before.
