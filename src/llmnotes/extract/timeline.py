@@ -90,16 +90,21 @@ MAX_DESCRIPTION = 5  # lines of description kept per event
 MAX_TEXT = 220  # characters of a long dated line kept (whole sentences)
 
 
-@dataclass(slots=True)
 class _Line:
-    """One line of a note, its Markdown structure and its place in the outline."""
+    """One line of a note, its Markdown structure and its place in the outline.
 
-    kind: str  # "blank" | "para" | "list" | "heading" | "table" | "html"
-    indent: int
-    start: int  # offset of the content in the line
-    content: str  # without markers and hard breaks (original text)
-    masked: str  # the same span of the masked text
-    parent: int = -1  # outline parent: enclosing list item, or the paragraph/heading above a list
+    A plain class built by position: one is made per non-blank line of every note.
+    """
+
+    __slots__ = ("content", "indent", "kind", "masked", "parent", "start")
+
+    def __init__(self, kind: str, indent: int, start: int, content: str, masked: str) -> None:
+        self.kind = kind  # "blank" | "para" | "list" | "heading" | "table" | "html"
+        self.indent = indent
+        self.start = start  # offset of the content in the line
+        self.content = content  # without markers and hard breaks (original text)
+        self.masked = masked  # the same span of the masked text
+        self.parent = -1  # outline parent: enclosing list item, or the paragraph/heading above a list
 
 
 _PLAIN_START = frozenset(" \t>#-*+0123456789|<")
@@ -254,26 +259,25 @@ class _NoteTimeline:
     # ------------------------------------------------------------------ rules
 
     def run(self) -> list[TimelineEvent]:
-        lines, yearish = self.lines, self.yearish
+        lines = self.lines
+        dated = sorted(self.yearish)  # the other lines give no event and change no state below
         # Dated list items per (parent, indent): a list where several items are dated is a timeline list.
         dated_siblings: dict[tuple[int, int], int] = {}
-        for i, ln in enumerate(lines):
-            if ln.kind == "list" and i in yearish and self.lead(i):
+        for i in dated:
+            ln = lines[i]
+            if ln.kind == "list" and self.lead(i):
                 key = (ln.parent, ln.indent)
                 dated_siblings[key] = dated_siblings.get(key, 0) + 1
         block_date: FuzzyDate | None = None  # the date of the short dated line being described
         block_end = -1  # last line index of its description
-        header: list[str] = []  # column names of the table being read
-        for i, ln in enumerate(lines):
+        for i in dated:
+            ln = lines[i]
             if ln.kind == "table":
-                if _TABLE_SEP.match(ln.masked):
-                    header = _cells(lines[i - 1].masked) if i and lines[i - 1].kind == "table" else []
-                elif i in yearish and _YEARISH.search(ln.masked) and (i + 1 == len(lines)
-                                                       or not _TABLE_SEP.match(lines[i + 1].masked)):
-                    self._table_row(i, ln, header)
+                if (not _TABLE_SEP.match(ln.masked) and _YEARISH.search(ln.masked)
+                        and (i + 1 == len(lines) or not _TABLE_SEP.match(lines[i + 1].masked))):
+                    self._table_row(i, ln, self._header(i))
                 continue
-            header = []
-            if ln.kind == "blank" or i not in yearish or not self.hits(i):
+            if ln.kind == "blank" or not self.hits(i):
                 continue
             in_block = block_date is not None and i <= block_end
             lead = self.lead(i)
@@ -286,6 +290,16 @@ class _NoteTimeline:
                     block_date, block_end = lead.date, block
             self._inner(i, ln, covered, block_date if in_block else None)
         return self.events
+
+    def _header(self, i: int) -> list[str]:
+        """Column names of the table row at line i: the row above the table's last separator row."""
+        lines = self.lines
+        j = i - 1
+        while j >= 0 and lines[j].kind == "table":
+            if _TABLE_SEP.match(lines[j].masked):
+                return _cells(lines[j - 1].masked) if j and lines[j - 1].kind == "table" else []
+            j -= 1
+        return []
 
     def _table_row(self, i: int, ln: _Line, header: list[str]) -> None:
         """A row with a date cell ("| 2023-03 | GPT-4 |"): the other cells are the text.
