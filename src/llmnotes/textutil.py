@@ -85,6 +85,7 @@ def shorten(text: str, limit: int = 60) -> str:
 # ends as `(?<=[。！？!?；;])|(?<=\.)\s`, written to start with a character class, which the
 # regex engine skips to: twice as fast.)
 _SENTENCE_END = re.compile(r"[。！？!?；;.](?:(?<=\.)\s|(?<!\.))")
+_LINE_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)]|>|#+)\s+")  # a list, quote or heading mark before a sentence
 
 
 def sentence_around(line: str, start: int, end: int, limit: int = 200) -> str:
@@ -99,7 +100,7 @@ def sentence_around(line: str, start: int, end: int, limit: int = 200) -> str:
     lo = max(b for b in bounds if b <= start)
     hi = min((b for b in bounds if b >= end), default=len(line))
     sentence = line[lo:hi].strip()
-    sentence = re.sub(r"^\s*(?:[-*+]|\d+[.)]|>|#+)\s+", "", sentence)
+    sentence = _LINE_MARKER.sub("", sentence)
     if len(sentence) > limit:
         mid = (start + end) // 2 - lo
         a = max(0, mid - limit // 2)

@@ -85,6 +85,16 @@ _REVERSED_FULL = re.compile(r"^\s*(\d{4}),\s*([A-Za-z]+\.?\s+\d{1,2})\s*$")  # A
 _AUTHORISH = re.compile(r",|&| and |et al|等", re.IGNORECASE)
 
 _UPPER_START = re.compile(r"[\[*_\"“]*[A-Z0-9]")
+# Patterns the rules below use once per line or citation, compiled once.
+_SHORT_LABEL = re.compile(r"^[^:：]{1,12}[:：]")
+_TITLE_CHARS = re.compile(r"[\sA-Za-z0-9'’\-:,.?!&()/+]")
+_NAME_GLOSS = re.compile(r"^(.+?)\s*(?:[，：]|\s[-–—]\s)\s*(.+)$")
+_NON_WORD = re.compile(r"[\W_]+")
+_IN_PREFIX = re.compile(r"^(?:In|in|收录于)[:：]?\s+")
+_VENUE_END = re.compile(r"[,，;；]|\.\s")
+_REF_NUMBER = re.compile(r"^\[\d{1,3}\]\s*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_FULLWIDTH_COMMA = re.compile(r"\s*，\s*")
 
 SUMMARY_LIMIT = 5
 
@@ -211,7 +221,7 @@ def _is_field(content: str) -> bool:
     text = _strip_md(content)
     if not text:
         return True
-    if _FIELD_LABEL.fullmatch(text) or _FIELD_LABEL.match(text) and re.match(r"^[^:：]{1,12}[:：]", text):
+    if _FIELD_LABEL.fullmatch(text) or _FIELD_LABEL.match(text) and _SHORT_LABEL.match(text):
         return True
     if not _without_urls(content):
         return True
@@ -253,13 +263,13 @@ def _title_shaped(text: str) -> bool:
     if len(words) < 3:
         return False
     latin = sum(len(w) for w in words)
-    other = len(re.sub(r"[\sA-Za-z0-9'’\-:,.?!&()/+]", "", text))
+    other = len(_TITLE_CHARS.sub("", text))
     return latin >= 4 * other
 
 
 def _split_label(label: str) -> tuple[str, str]:
     """"CharacterBench，一个基准测试" → ("CharacterBench", "一个基准测试"): the name, then its gloss."""
-    m = re.match(r"^(.+?)\s*(?:[，：]|\s[-–—]\s)\s*(.+)$", label)
+    m = _NAME_GLOSS.match(label)
     if m and len(m.group(1)) >= 2:
         return m.group(1).strip(), m.group(2).strip()
     return label, ""
@@ -268,7 +278,7 @@ def _split_label(label: str) -> tuple[str, str]:
 @lru_cache(maxsize=_MEMO)
 def _norm_title(title: str) -> str:
     t = unicodedata.normalize("NFKC", title).casefold()
-    return re.sub(r"[\W_]+", "", t)
+    return _NON_WORD.sub("", t)
 
 
 def _date_from(text: str) -> FuzzyDate | None:
@@ -295,8 +305,8 @@ def _venue_from(rest: str) -> str | None:
     it = _ITALIC.search(rest)
     if it:
         return (it.group(1) or it.group(2)).strip() or None
-    rest = re.sub(r"^(?:In|in|收录于)[:：]?\s+", "", rest).strip(_SEP + " ")
-    head = re.split(r"[,，;；]|\.\s", rest, maxsplit=1)[0].strip(_SEP + " ")
+    rest = _IN_PREFIX.sub("", rest).strip(_SEP + " ")
+    head = _VENUE_END.split(rest, maxsplit=1)[0].strip(_SEP + " ")
     return head or None
 
 
@@ -309,7 +319,7 @@ def parse_citation(text: str) -> tuple[str, FuzzyDate | None, str | None] | None
     """
     text = _MDLINK.sub(lambda m: m.group(1) if not _is_url_text(m.group(1), m.group(2)) else m.group(2),
                        text.strip())
-    text = re.sub(r"^\[\d{1,3}\]\s*", "", text)
+    text = _REF_NUMBER.sub("", text)
     m = _APA.match(text)
     if m and _AUTHORISH.search(m.group("authors")):
         date = _date_from(m.group("date"))
@@ -346,7 +356,7 @@ def parse_citation(text: str) -> tuple[str, FuzzyDate | None, str | None] | None
 
 
 def _has_year(text: str) -> bool:
-    return bool(re.search(r"(?:19|20)\d\d", text))
+    return bool(_YEAR.search(text))
 
 
 # --------------------------------------------------------------------------- occurrences
@@ -498,8 +508,7 @@ class _NoteReader:
             if _ids(m.group(2)) and not _is_url_text(m.group(1), m.group(2)):
                 return m.group(1).strip()
         text = _without_urls(MENTION_RE.sub(" ", content))
-        text = _FIELD_LABEL.sub("", text, count=1) if _FIELD_LABEL.match(text) and re.match(
-            r"^[^:：]{1,12}[:：]", text) else text
+        text = _FIELD_LABEL.sub("", text, count=1) if _FIELD_LABEL.match(text) and _SHORT_LABEL.match(text) else text
         text = text.strip(_SEP + " ")
         if not text or _date_line(text) or len(text) < 3:
             return None
@@ -516,7 +525,7 @@ class _NoteReader:
         else:
             title, date, venue = link_title or self._line_title(node.content), None, None
             if title and not link_title:
-                title = re.split(r"\s*，\s*", title, maxsplit=1)[0]
+                title = _FULLWIDTH_COMMA.split(title, maxsplit=1)[0]
         title = _without_urls(title or "") or None
         block = self._block(i, set())
         info = self._block_info(i, block, title_node=i)
