@@ -26,6 +26,7 @@ _DELIMITER = re.compile(r"^ {0,3}(?:>\s*)*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\
 _QUOTE = re.compile(r"^ {0,3}(?:>\s?)*")
 _TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
 _WIKI = re.compile(r"\[\[[^\[\]\n]*\]\]")
+_PIPE = re.compile(r"(?<!\\)\|")  # a cell border: a pipe not escaped
 
 
 def split_row(line: str, masked: str) -> list[str]:
@@ -33,13 +34,10 @@ def split_row(line: str, masked: str) -> list[str]:
 
     `masked` is the same line with code blanked, so a pipe inside `code` never splits.
     """
-    protected = _WIKI.sub(lambda m: "x" * len(m.group(0)), masked)
+    protected = _WIKI.sub(lambda m: "x" * len(m.group(0)), masked) if "[[" in masked else masked
     quote = _QUOTE.match(line)
     start = quote.end() if quote else 0
-    cuts: list[int] = []
-    for i in range(start, len(protected)):
-        if protected[i] == "|" and (i == 0 or protected[i - 1] != "\\"):
-            cuts.append(i)
+    cuts = [m.start() for m in _PIPE.finditer(protected, start)]
     body_start, body_end = start, len(line)
     stripped = protected.rstrip()
     if cuts and not protected[start:cuts[0]].strip():
