@@ -247,6 +247,7 @@ def _string_list(value: Any) -> list[str]:
 _H1 = re.compile(r"^ {0,3}# +(.+?)(?: +#+)?\s*$", re.MULTILINE)
 _SKIP_LINE = re.compile(r"^\s*(?:\[toc\]|\[\[_toc_\]\]|-{3,}|\*{3,}|<[^>]*>|!\[.*\]\(.*\)|```.*)\s*$", re.IGNORECASE)
 _HASHLIKE = re.compile(r"[0-9a-f]{8,}", re.IGNORECASE)
+_WIKI_LABEL = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")  # a wiki-link in a heading: its label
 
 
 def choose_title(meta: dict[str, Any], body: str, stem: str, masked: str | None = None) -> str:
@@ -273,7 +274,8 @@ def choose_title(meta: dict[str, Any], body: str, stem: str, masked: str | None 
 
 
 def _clean_heading(text: str) -> str:
-    text = re.sub(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]", lambda g: g.group(2) or g.group(1), text)
+    if "[[" in text:
+        text = _WIKI_LABEL.sub(lambda g: g.group(2) or g.group(1), text)
     return text.strip().strip("*_`").strip() or text.strip()
 
 
