@@ -164,6 +164,17 @@ def test_an_event_stated_in_several_notes_is_listed_once(tmp_path):
     assert texts == ["GPT-4 发布，多模态。", "Claude 发布", "PaLM API 发布"]
 
 
+def test_a_bare_year_is_a_date_only_under_its_own_tables_year_column(tmp_path):
+    # The second table follows the first with no blank line between: its own header row
+    # (above its separator) names the columns, not the first table's.
+    (tmp_path / "a.md").write_text(
+        "| 模型 | 年份 |\n|---|---|\n| GPT-2 | 2019 |\n"
+        "| 模型 | 上下文 |\n|---|---|\n| GPT-4 | 2048 |\n| Claude | 2023-03 |\n\n"
+        "| 名称 | 数量 |\n|---|---|\n| X | 2020 |\n", encoding="utf-8")
+    events = [(e.date.start, e.text) for e in KnowledgeBase.build(tmp_path).events]
+    assert events == [("2019", "GPT-2"), ("2023-03", "Claude")]
+
+
 def test_event_links_finds_wiki_links_note_links_and_urls():
     text = "见 [[A|甲]]、[B](b%20c.md)、![img](x.png) 和 https://x.org/p。"
     assert event_links(text) == ["A", "b c.md", "https://x.org/p"]
