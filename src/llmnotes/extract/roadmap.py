@@ -39,6 +39,13 @@ BRANCH = re.compile(r"^(?P<prefix>[ \t│┃|]*?)(?P<marker>[├┣]━*─*|[�
 FLAT_PREFIX = re.compile(r"^(?:[│┃|] ?)*$")
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>[-*+]|\d{1,3}[.)])[ \t]+(?:\[(?P<task>[ xX])\][ \t]+)?(?P<text>.*)$")
 HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_HEADINGS = re.compile(HEADING.pattern, re.MULTILINE)  # every heading line of a text, in one search
+_BRANCH_MARKS = "├┣└┗"  # or "--" (`|--`, `` `-- ``, `+--`): every BRANCH marker holds one of them
+
+
+def _may_branch(text: str) -> bool:
+    """Whether `text` can hold a BRANCH line: a cheap test before matching every line."""
+    return "--" in text or any(c in text for c in _BRANCH_MARKS)
 DESCRIPTION = re.compile(r"\s*(?:——|—|–|--)\s*|\s+-\s+")
 PARENS = re.compile(r"\s*[（(][^()（）]*[)）]\s*")
 PLAN_HEADER = re.compile(r"^(?:weeks?|stages?|phases?|周|周次|第几周|阶段|学习阶段)(?:\s*[#/(（].*)?$", re.IGNORECASE)
@@ -223,8 +230,8 @@ def note_roadmap(note: Note, roadmap_note: bool, masked: str | None = None) -> l
     lines = text.split("\n")
     src = _Sources(note)
     mlines = masked.split("\n")
-    headings = [(i, plain(h.group(2))) for i, line in enumerate(mlines)
-                if (h := HEADING.match(line))]
+    starts = note.line_starts
+    headings = [(bisect_right(starts, h.start()) - 1, plain(h.group(2))) for h in _HEADINGS.finditer(masked)]
     heading_lines = [i for i, _ in headings]
 
     def section(i: int) -> str:
@@ -233,7 +240,7 @@ def note_roadmap(note: Note, roadmap_note: bool, masked: str | None = None) -> l
 
     explicit: list[RoadmapNode] = []
     code_trees: list[RoadmapNode] = []
-    for info, start, body in _fences(lines):
+    for info, start, body in _fences(lines) if "```" in text or "~~~" in text else ():  # a fence holds one
         content = [(src[i], lines[i]) for i in body]
         if info.lower() == "roadmap":
             explicit += _block_nodes(content, section(start), src[start])
@@ -245,7 +252,7 @@ def note_roadmap(note: Note, roadmap_note: bool, masked: str | None = None) -> l
         return []
     nodes = code_trees
     # Tree text written outside code: runs of branch lines, rooted at the line above.
-    i = 0
+    i = 0 if _may_branch(masked) else len(mlines)
     while i < len(mlines):
         if BRANCH.match(mlines[i]) and BRANCH.match(mlines[i]).group("text").strip() and not LIST_ITEM.match(mlines[i]):
             j = i
