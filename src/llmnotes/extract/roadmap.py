@@ -41,11 +41,6 @@ LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>[-*+]|\d{1,3}[.)])[ \t]+(?:
 HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _HEADINGS = re.compile(HEADING.pattern, re.MULTILINE)  # every heading line of a text, in one search
 _BRANCH_MARKS = "├┣└┗"  # or "--" (`|--`, `` `-- ``, `+--`): every BRANCH marker holds one of them
-
-
-def _may_branch(text: str) -> bool:
-    """Whether `text` can hold a BRANCH line: a cheap test before matching every line."""
-    return "--" in text or any(c in text for c in _BRANCH_MARKS)
 DESCRIPTION = re.compile(r"\s*(?:——|—|–|--)\s*|\s+-\s+")
 PARENS = re.compile(r"\s*[（(][^()（）]*[)）]\s*")
 PLAN_HEADER = re.compile(r"^(?:weeks?|stages?|phases?|周|周次|第几周|阶段|学习阶段)(?:\s*[#/(（].*)?$", re.IGNORECASE)
@@ -154,6 +149,11 @@ def parse_tree_text(lines: list[tuple[Source, str]]) -> list[RoadmapNode]:
             parent.children.append(node)
         prev = node
     return roots
+
+
+def _may_branch(text: str) -> bool:
+    """Whether `text` can hold a BRANCH line: a cheap test before matching every line."""
+    return "--" in text or any(c in text for c in _BRANCH_MARKS)
 
 
 def is_tree_text(lines: list[str]) -> bool:
