@@ -56,6 +56,7 @@ from .cache import (
     collapse_chrome,
     digest,
     files_signature,
+    hold_collection,
     markdown_signature,
     render_as_html,
     settle_after_rebuild,
@@ -115,6 +116,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return
+        if self._renders is not None:  # serve: a rebuild starts, not to be stalled by the collector
+            hold_collection()
         # MkDocs walks docs_dir following folder links, and a link loop never ends (safewalk.py).
         safewalk.install()
         self._configure_markdown(config)
