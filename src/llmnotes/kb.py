@@ -154,7 +154,7 @@ def _cycle_collector_paused(keep_frozen: bool = False) -> Iterator[None]:
         # What was made meanwhile is alive for the build: it joins the oldest generation at once
         # (freeze, then unfreeze: no walk), instead of being walked by the next young-generation
         # pass and again when promoted (0.17 s of a 2,000-note build). Serve keeps it frozen:
-        # settle_after_rebuild unfreezes once the page has reloaded.
+        # the full collection settle_after_rebuild schedules unfreezes it.
         gc.freeze()
         if not keep_frozen:
             gc.unfreeze()
