@@ -151,6 +151,11 @@ def _run_child(args: list[str], quiet: bool = True) -> dict:
     return {**json.loads(line[6:]), **data, "steal": steal}
 
 
+def _core_round(r: dict) -> str:
+    """One core measurement as printed: its seconds, and the host's share of the CPU meanwhile."""
+    return f"{r['seconds']:.2f}" + (f" ({r['steal']:.0%} stolen)" if r.get("steal") is not None else "")
+
+
 def _cpu_times() -> tuple[int, int] | None:
     """(stolen, total) CPU time of this machine so far, in ticks (Linux /proc/stat), else None.
 
@@ -447,10 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.rounds > 1:
         print("build rounds (s): " + "; ".join(f"{k} " + ", ".join(f"{d['wall']:.2f}" for d in v)
                                                 for k, v in runs.items()))
-    print("core rounds (s): " + "; ".join(
-        ("all cores " if k == "all" else "one core ") + ", ".join(f"{r['seconds']:.2f}" + (f" ({r['steal']:.0%} stolen)" if r.get("steal") is not None
-                                                           else "") for r in runs_)
-        for k, runs_ in cores.items()))
+    print("core rounds (s): " + "; ".join(("all cores " if k == "all" else "one core ")
+                                          + ", ".join(_core_round(r) for r in runs_) for k, runs_ in cores.items()))
     if serve:
         print("serve rounds: " + "; ".join(f"{k} " + ", ".join(f"{t:.2f}" for t in v) for k, v in serve.items()))
     (work / "result.json").write_text(json.dumps({
