@@ -73,9 +73,15 @@ def test_tags_inline_and_front_matter(kb):
     assert not {"大模型", "2", "frag"} & set(kb.tags)
 
 
-def test_tags_not_in_headings():
-    note = Note(path="h.md", title="h", text="# Heading #nottag\n\ntext #yes\n", line_map=[1, 2, 3, 4])
-    assert scan_note(note).tags == ["yes"]
+@pytest.mark.parametrize(("text", "tags"), [
+    ("# Heading #nottag\n\ntext #yes\n", ["yes"]),
+    ("## H #no #no2\n#yes at a line start, #yes2\n   ### indented #no3\n#tagline\n", ["yes", "yes2", "tagline"]),
+    ("text #a\n# H #no\ntext #b #c", ["a", "b", "c"]),
+    ("#Heading-less #a #b", ["Heading-less", "a", "b"]),  # `#word` opening a line is a tag, not a heading
+])
+def test_tags_not_in_headings(text, tags):
+    note = Note(path="h.md", title="h", text=text, line_map=list(range(1, text.count("\n") + 2)))
+    assert scan_note(note).tags == tags
 
 
 def test_backlinks_carry_the_linking_sentence(kb):
@@ -132,6 +138,9 @@ def test_md_links_finds_what_mdlink_finds():
     ("v3.14 is [[x]]. Next", "v3.14 is [[x]]."),  # a dot inside a number ends nothing
     ("Why? Because [[x]];then more", "Because [[x]];"),
     ("- A list item with [[x]]", "A list item with [[x]]"),
+    ("Ends here. [[x]]", "[[x]]"),  # the link ends the line
+    ("[[x]] opens. Then more.", "[[x]] opens."),  # the link opens it
+    ("One. Two. Three. Four [[x]] five. Six.", "Four [[x]] five."),
 ])
 def test_the_sentence_around_a_link(line, expected):
     from llmnotes.textutil import sentence_around

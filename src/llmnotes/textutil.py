@@ -96,9 +96,20 @@ def sentence_around(line: str, start: int, end: int, limit: int = 200) -> str:
         # cut by this window is longer than `limit`, so it would be trimmed anyway.
         lo = max(0, start - margin)
         line, start, end = line[lo:end + margin], start - lo, end - lo
-    bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(line)] + [len(line)]
-    lo = max(b for b in bounds if b <= start)
-    hi = min((b for b in bounds if b >= end), default=len(line))
+    # The last sentence end at or before `start`, the first at or after `end`: the ends come in
+    # order, so the search stops at the sentence (a list of every end was most of the cost).
+    lo, hi = 0, len(line)
+    for m in _SENTENCE_END.finditer(line):
+        b = m.end()
+        if b <= start:
+            lo = b
+        if b >= end:
+            hi = b
+            break
+    if start >= len(line):  # the line's end bounds a sentence too, and so does its start
+        lo = len(line)
+    if end <= 0:
+        hi = 0
     sentence = line[lo:hi].strip()
     sentence = _LINE_MARKER.sub("", sentence)
     if len(sentence) > limit:

@@ -184,9 +184,16 @@ def scan_note(note: Note) -> Scan:
         link = WikiLink(src, decoded, unquote(frag) or None, label or None, sentence=sent)
         scan.spans.append(Span(start, end, "mdlink", link=link, alt=label, url=raw_url))
 
-    no_headings = HEADING_LINE.sub(lambda h: " " * len(h.group(0)), masked)
-    for m in TAG.finditer(no_headings):
+    # A `#word` in a heading is not a tag. Each line holding one is tested once, rather than
+    # every heading of the note blanked first (a tenth of the scan).
+    line, heading = -1, False
+    for m in TAG.finditer(masked):
         if m.start() in taken:
+            continue
+        i = line_of(m.start())
+        if i != line:
+            line, heading = i, HEADING_LINE.match(masked, starts[i]) is not None
+        if heading:
             continue
         tag = m.group(1).strip("-/")
         if not tag:
