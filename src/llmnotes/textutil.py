@@ -106,7 +106,8 @@ def sentence_around(line: str, start: int, end: int, limit: int = 200) -> str:
         if b >= end:
             hi = b
             break
-    if start >= len(line):  # the line's end bounds a sentence too, and so does its start
+    # The line's start and end bound a sentence too: an empty span at either end takes it.
+    if start >= len(line):
         lo = len(line)
     if end <= 0:
         hi = 0
