@@ -19,7 +19,9 @@ peak memory (max RSS of the build process, plus its parallel workers), the core 
 in a fresh process with its modules already imported, on every core as the build runs it, and on
 one; median of 3), and the serve edit-to-reload latency (save one note, poll its
 page over HTTP until the change shows and the serve log says the rebuild is over; median of 3),
-for a paragraph added and, llmnotes only, for the note's title changed.
+for a paragraph added and, llmnotes only, for the note's title changed. Beside each core
+round, a fixed piece of pure-Python work is timed: the host's pace at the moment (a shared
+machine's speed moves by half from hour to hour), so core figures of two runs compare.
 """
 
 from __future__ import annotations
@@ -120,6 +122,24 @@ def _child_core(corpus: str, processes: str = "1") -> None:
     print("BENCH " + json.dumps({"seconds": seconds, "imports": started - began, "peak_mb": peak_kb / 1024,
                                  "notes": len(kb.notes),
                                  "papers": len(kb.papers), "events": len(kb.events)}))
+
+
+# Steps of the fixed piece of Python work that gives the host's pace (`_child_pace`): ~1 s.
+PACE_STEPS = 2_000_000
+
+
+def _child_pace() -> None:
+    """Time a fixed piece of pure-Python work (dict, string and integer steps, as the core's
+    are): how fast this host runs Python now. The core's seconds over it compare across runs
+    on a shared machine, where the same build takes 40 s one hour and 55 s the next."""
+    started = time.perf_counter()
+    seen: dict[str, int] = {}
+    total = 0
+    for i in range(PACE_STEPS):
+        key = str(i % 1000)
+        total += seen.get(key, i) & 0xFF
+        seen[key] = total
+    print("BENCH " + json.dumps({"seconds": time.perf_counter() - started}))
 
 
 def _pss_kb(pid: int) -> int:
@@ -345,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.child:
         if a.child[0] == "core":
             _child_core(*a.child[1:])
+        elif a.child[0] == "pace":
+            _child_pace()
         else:
             _child_build(a.child[0], a.child[1], a.child[2], a.child[3] if len(a.child) > 3 else None)
         return 0
@@ -383,10 +405,13 @@ def main(argv: list[str] | None = None) -> int:
     # As the build runs it (the notes read on every core), and on one core.
     # Median of 3 runs each, alternating: one run of 2 to 4 s moves by a fifth on a shared machine.
     cores = {k: [] for k in ("all", "1")}
+    paces: list[float] = []  # the host's pace, before each round
     for _ in range(3):
+        paces.append(_run_child(["--child", "pace"])["seconds"])
         for k, runs_ in cores.items():
             runs_.append(_run_child(["--child", "core", str(corpus), k]))
     core, core_one = (sorted(runs_, key=lambda r: r["seconds"])[1] for runs_ in cores.values())
+    pace = statistics.median(paces)
     steals = [r["steal"] for runs_ in cores.values() for r in runs_ if r.get("steal") is not None]
     steal_note = f"; CPU time the host took meanwhile: {statistics.median(steals):.0%}" if steals else ""
 
@@ -429,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
         ("core alone (all cores, median of 3)", "", f"{core['seconds']:.2f} s", "",
          (f"≤ {TARGET_CORE_S_2000 * scale:.2f} s (2 s per 2,000 notes): "
          f"{verdict(core['seconds'] <= TARGET_CORE_S_2000 * scale)}")),
+        ("host pace (fixed Python work, median of 3)", "", f"{pace:.2f} s", "",
+         f"core = {core['seconds'] / pace:.2f} × it on all cores, {core_one['seconds'] / pace:.2f} × on one"),
     ]
     if serve:
         b = statistics.median(serve["baseline"]) if "baseline" in serve else None
@@ -453,14 +480,15 @@ def main(argv: list[str] | None = None) -> int:
         print("build rounds (s): " + "; ".join(f"{k} " + ", ".join(f"{d['wall']:.2f}" for d in v)
                                                 for k, v in runs.items()))
     print("core rounds (s): " + "; ".join(("all cores " if k == "all" else "one core ")
-                                          + ", ".join(_core_round(r) for r in runs_) for k, runs_ in cores.items()))
+                                          + ", ".join(_core_round(r) for r in runs_) for k, runs_ in cores.items())
+          + "; host pace " + ", ".join(f"{x:.2f}" for x in paces))
     if serve:
         print("serve rounds: " + "; ".join(f"{k} " + ", ".join(f"{t:.2f}" for t in v) for k, v in serve.items()))
     (work / "result.json").write_text(json.dumps({
         "notes": a.notes, "baseline": {k: v for k, v in base.items() if k not in ("log", "stdout")},
         "llmnotes": {k: v for k, v in ours.items() if k not in ("log", "stdout")},
         "core": {k: v for k, v in core.items() if k not in ("log", "stdout")},
-        "core_one_core": {k: v for k, v in core_one.items() if k not in ("log", "stdout")},
+        "core_one_core": {k: v for k, v in core_one.items() if k not in ("log", "stdout")}, "pace": paces,
         "site_bytes": sizes, "index_bytes": index, "pages": pages, "serve": serve}, indent=1), encoding="utf-8")
     if a.profile:  # a build of its own: cProfile slows a build down, the timed one stays clean
         prof = work / "llmnotes.prof"
