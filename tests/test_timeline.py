@@ -175,6 +175,16 @@ def test_a_bare_year_is_a_date_only_under_its_own_tables_year_column(tmp_path):
     assert events == [("2019", "GPT-2"), ("2023-03", "Claude")]
 
 
+def test_every_row_of_a_long_table_reads_its_own_tables_header(tmp_path):
+    # Rows are read in order, each finding its header through the dated row above it.
+    rows = "".join(f"| M{i} | {2000 + i} |\n" for i in range(30))
+    later = "".join(f"| N{i} | {2000 + i} |\n" for i in range(5))
+    (tmp_path / "a.md").write_text(f"| 模型 | 年份 |\n|---|---|\n{rows}| 模型 | 参数 |\n|---|---|\n{later}",
+                                   encoding="utf-8")
+    events = [(e.date.start, e.text) for e in KnowledgeBase.build(tmp_path).events]
+    assert events == [(str(2000 + i), f"M{i}") for i in range(30)]
+
+
 def test_event_links_finds_wiki_links_note_links_and_urls():
     text = "见 [[A|甲]]、[B](b%20c.md)、![img](x.png) 和 https://x.org/p。"
     assert event_links(text) == ["A", "b c.md", "https://x.org/p"]

@@ -229,6 +229,7 @@ class _NoteTimeline:
         self.yearish = yearish
         self.leads: dict[int, _Lead | None] = {}
         self.found: dict[int, list[tuple[int, int, FuzzyDate]]] = {}
+        self.headers: dict[int, list[str]] = {}  # table row → its column names (`_header`)
         self.events: list[TimelineEvent] = []
 
     def hits(self, i: int) -> list[tuple[int, int, FuzzyDate]]:
@@ -292,14 +293,25 @@ class _NoteTimeline:
         return self.events
 
     def _header(self, i: int) -> list[str]:
-        """Column names of the table row at line i: the row above the table's last separator row."""
+        """Column names of the table row at line i: the row above the table's last separator row.
+
+        The walk up stops at the row asked before (rows are asked in order): a table of
+        thousands of dated rows is walked once, not once per row.
+        """
         lines = self.lines
+        header: list[str] = []
         j = i - 1
         while j >= 0 and lines[j].kind == "table":
+            known = self.headers.get(j)  # a row asked before, with no separator row since
+            if known is not None:
+                header = known
+                break
             if _TABLE_SEP.match(lines[j].masked):
-                return _cells(lines[j - 1].masked) if j and lines[j - 1].kind == "table" else []
+                header = _cells(lines[j - 1].masked) if j and lines[j - 1].kind == "table" else []
+                break
             j -= 1
-        return []
+        self.headers[i] = header
+        return header
 
     def _table_row(self, i: int, ln: _Line, header: list[str]) -> None:
         """A row with a date cell ("| 2023-03 | GPT-4 |"): the other cells are the text.
