@@ -108,8 +108,11 @@ def test_new_link_reaches_the_target_and_new_note_reaches_every_navigation(servi
 
 def test_pages_written_again_for_their_navigation_keep_their_search_entries(serving, monkeypatch):
     """A retitle rewrites every page whose navigation lists the note; only the retitled page is
-    indexed again, the others keep their entries of the last rebuild, whole."""
+    indexed again, the others keep their entries of the last rebuild, whole. Where the theme is
+    the one navpatch.py was checked with, they are not even rendered: their title is swapped."""
     from material.plugins.search.plugin import SearchIndex
+
+    from llmnotes import navpatch
 
     notes, site, rebuild = serving
     before = _index(site)
@@ -121,6 +124,16 @@ def test_pages_written_again_for_their_navigation_keep_their_search_entries(serv
         return add(self, page)
 
     monkeypatch.setattr(SearchIndex, "add_entry_from_context", recorded)
+    _edit(notes / "gamma.md", "# 量化笔记一\n\n低比特量化节省显存。\n")
+    rebuild()
+    assert "alpha.md" not in indexed and "beta.md" not in indexed  # patched, not rendered
+    assert "量化笔记一" in _page(site, "alpha") and "量化笔记一" in _page(site, "beta")
+    assert "自注意力机制" in _page(site, "alpha")
+    assert [e for e in _index(site) if not e[0].startswith("gamma")] == \
+        [e for e in before if not e[0].startswith("gamma")]
+    # A theme it was not checked with: the pages are rendered for their navigation
+    monkeypatch.setattr(navpatch, "_CHECKED", frozenset())
+    indexed.clear()
     _edit(notes / "gamma.md", "# 量化笔记二\n\n低比特量化节省显存。\n")
     rebuild()
     assert {"alpha.md", "beta.md", "gamma.md"} <= set(indexed)  # every navigation shows gamma's title
@@ -215,6 +228,7 @@ for n, (name, text) in enumerate(json.loads(sys.argv[2])):
         (notes / name).parent.mkdir(parents=True, exist_ok=True)
         (notes / name).write_text(text, encoding="utf-8")
     build(config(), dirty=True)
+    print(json.dumps(first.plugins["llmnotes"]._incremental.patched))  # pages patched, not rendered
     shutil.copytree(notes, root / f"notes-{n}")
     shutil.copytree(site, root / f"served-{n}")
 """
@@ -231,9 +245,10 @@ for notes, site in zip(sys.argv[1::2], sys.argv[2::2]):
 """
 
 
-def _run(script: str, *args: str) -> None:
+def _run(script: str, *args: str) -> list[str]:
     done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.splitlines()
 
 
 def _site(site: Path) -> dict[str, object]:
@@ -295,6 +310,10 @@ NAV_EDITS = [
     ("added after it", "a/a5.md", "# 甲五\n\n解码。\n"),
     ("removed", "a/a4.md", None),
     ("added first in another folder", "b/b0.md", "# 乙零\n\n对齐。\n"),
+    ("retitled with markup", "a/a3.md", "# 甲三 <b>&</b> \"引号\"\n\n量化。\n"),
+    ("retitled with a line break", "a/a5.md", "---\ntitle: \"甲五\\n改\"\n---\n\n解码。\n"),
+    ("added at the top", "top.md", "# 总览\n\n入口。\n"),
+    ("retitled at the top", "top.md", "# 总览改\n\n入口。\n"),
 ]
 
 
@@ -305,7 +324,8 @@ def test_a_change_of_the_navigation_rewrites_the_pages_that_show_it(tmp_path):
     for name, text in FOLDERS.items():
         (notes / name).parent.mkdir(parents=True, exist_ok=True)
         (notes / name).write_text(text, encoding="utf-8")
-    _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in NAV_EDITS]))
+    patched = [json.loads(line) for line in
+               _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in NAV_EDITS]))]
     steps = range(len(NAV_EDITS))
     _run(_CLEAN_BUILDS, *(str(tmp_path / f"{kind}-{n}") for n in steps for kind in ("notes", "clean")))
     for n, (what, _, _) in enumerate(NAV_EDITS):
@@ -331,6 +351,17 @@ def test_a_change_of_the_navigation_rewrites_the_pages_that_show_it(tmp_path):
     assert rewritten(4) == {"a/a1", "a/a2", "a/a3", "a/a5"}  # b/b1's footer still links a/a5
     # b's first page changed: every page's link to the folder b
     assert rewritten(5) == {"a/a1", "a/a2", "a/a3", "a/a5", "b/b0", "b/b1", "b/b2", "b/b3"}
+    assert rewritten(6) == {"a/a1", "a/a2", "a/a3", "a/a5"}
+    assert "甲三 &lt;b&gt;&amp;&lt;/b&gt;" in (tmp_path / "served-6" / "a" / "a1" / "index.html").read_text("utf-8")
+    # Retitles alone are patched into the pages that list the note (navpatch.py), unless the title
+    # is one the theme's output changes; the home page is listed on every page.
+    assert patched[0] == 2 and patched[6] == 3
+    assert patched[1] == patched[3] == patched[4] == patched[5] == 0  # the entries changed, not titles
+    # A title with a line break the chrome would fold: the pages listing it are rendered; only
+    # b/b1 is spared, whose navigation changed in a neighbour's title that no footer shows
+    assert patched[7] == 1 and rewritten(7) == {"a/a1", "a/a2", "a/a3", "a/a5"}
+    every = {"a/a1", "a/a2", "a/a3", "a/a5", "b/b0", "b/b1", "b/b2", "b/b3"}
+    assert patched[9] >= len(every) and rewritten(9) == every  # listed on every page
 
 
 def test_tuned_index_is_the_full_tuning_made_entry_by_entry():

@@ -454,6 +454,11 @@ class Incremental:
         # src_uri of the pages rendered only because their navigation or footer changed: their
         # text is the last build's, so are their search entries (see `keeps_entries`).
         self._nav_only: set[str] = set()
+        self._shape = ""  # navview.shape of the navigation at the last build
+        # src_uri of the nav-only pages whose navigation changed only in titles: patched
+        # (navpatch.py) rather than rendered, where their last output allows.
+        self._retitled_only: set[str] = set()
+        self.patched = 0  # pages patched in this build
         self.full = True
         # src_uri → (Markdown, its signature, its nav entry) at the last build. A page the plugin
         # took from its Memo is the very same string: known by identity, not hashed again.
@@ -488,21 +493,66 @@ class Incremental:
         self._nav_only = set()
         return self._count()
 
-    def refine(self, nav: Any, files: Any, config: Any) -> int:
+    def refine(self, nav: Any, files: Any, config: Any, patchable: bool = False) -> int:
         """Add the pages whose navigation or footer the change of the navigation reaches. Returns
-        how many pages this build renders. Called once the navigation is arranged."""
+        how many pages this build renders. Called once the navigation is arranged.
+
+        `patchable`: whether a page whose navigation changed only in titles may be patched
+        instead (navpatch.py; `patch_titles`, once every page's title is known)."""
         from . import navview
 
         docs = [f for f in files if f.is_documentation_page() and getattr(f, "page", None) is not None]
         views = navview.views(nav.items, (f.page for f in docs), self._shown) if navview.supported(config) else {}
+        shape, self._shape = self._shape, navview.shape(nav.items)
+        self._retitled_only = set()
         if self._nav_changed and not self.full:
             for f in docs:
                 if not views or views.get(f.src_uri) != self._views.get(f.src_uri):
                     if not self._changed.get(f.src_uri, True):
                         self._nav_only.add(f.src_uri)
                     self._changed[f.src_uri] = True
+            if patchable and views and shape == self._shape:  # the same entries at the same places
+                self._retitled_only = set(self._nav_only)
         self._views = views
         return self._count()
+
+    def patch_titles(self, files: Any) -> int:
+        """Write the pages whose navigation changed only in other pages' titles as their last output
+        with those titles swapped (navpatch.py), and leave them out of this build's rendering.
+        Called once every page this build renders has its title (MkDocs's `env` event). A page
+        whose last output does not allow it is rendered as usual. Returns how many were patched."""
+        from mkdocs.utils import normalize_url, write_file
+
+        from . import navpatch, navview
+
+        self.patched = 0
+        if not self._retitled_only:
+            return 0
+        pages = {f.src_uri: f.page for f in files.documentation_pages() if getattr(f, "page", None) is not None}
+        retitled = [(page, self._titles[uri], page.title) for uri, page in pages.items()
+                    if uri not in self._retitled_only and self._changed.get(uri)
+                    and uri in self._titles and page.title != self._titles[uri]]
+        for uri in sorted(self._retitled_only):
+            page = pages.get(uri)
+            if page is None:
+                continue
+            shown = [(normalize_url(other.url, page=page), old, new)
+                     for other, old, new in retitled if navview.shows(page, other)]
+            if shown:
+                try:
+                    output = Path(page.file.abs_dest_path).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError, TypeError):
+                    continue
+                patched = navpatch.retitled(output, shown)
+                if patched is None:
+                    continue
+                write_file(patched.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+            # else a neighbour's title changed, which only a navigation footer would show: as it was
+            self._changed[uri] = False
+            self._nav_only.discard(uri)
+            self.patched += 1
+        self._count()
+        return self.patched
 
     def keeps_entries(self, src_uri: str) -> bool:
         """Whether the page is rendered only for its navigation: its Markdown, its words' cut

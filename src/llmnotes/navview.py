@@ -96,3 +96,40 @@ def _walk(items: list, open_ids: set[int], entry: Any) -> Iterable[str]:
             yield "S-"
         else:
             yield f"S\t{item.title}\t{_first_url(item)}\t{bool(item.children)}"
+
+
+def shape(items: list) -> str:
+    """Digest of the navigation with every section open and no page's title: equal at two builds
+    when the navigation holds the same pages at the same places, whatever their titles."""
+    h = hashlib.blake2b(digest_size=16)
+
+    def walk(entries: list) -> None:
+        for item in entries:
+            if _is_section(item):
+                h.update(f"S+\t{item.title}\0".encode("utf-8", "surrogatepass"))
+                walk(item.children)
+                h.update(b"S-\0")
+            elif getattr(item, "file", None) is not None:  # a page: its place, not its title
+                h.update(f"P\t{item.url}\0".encode("utf-8", "surrogatepass"))
+            else:  # a link of the site's own navigation: what it shows is set in mkdocs.yml
+                h.update(f"L\t{getattr(item, 'url', '')}\t{getattr(item, 'title', '')}\0"
+                         .encode("utf-8", "surrogatepass"))
+
+    walk(items)
+    return h.hexdigest()
+
+
+def shows(page: Any, item: Any) -> bool:
+    """Whether `page`'s pruned navigation shows `item` as an entry of its own: every section above
+    `item` is open on `page` (is above `page` too)."""
+    opened = set()
+    parent = getattr(page, "parent", None)
+    while parent is not None:
+        opened.add(id(parent))
+        parent = getattr(parent, "parent", None)
+    parent = getattr(item, "parent", None)
+    while parent is not None:
+        if id(parent) not in opened:
+            return False
+        parent = getattr(parent, "parent", None)
+    return True

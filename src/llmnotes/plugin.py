@@ -8,7 +8,8 @@ on_files    builds the knowledge base from the files, replaces every note with i
 on_nav       arranges the navigation; in a build, forks workers for Markdown (parallel.py)
 on_pre_page  in a build, hands a page a worker reads and converts to that worker's results
 on_env       serves the theme's navigation from a memo (navcache.py); in a build, forks
-            workers for the page templates (parallel.py)
+            workers for the page templates (parallel.py); in serve, patches the pages whose
+            navigation changed only in other pages' titles (navpatch.py)
 on_post_page re-escapes the <title> element (Material prints titles unescaped)
 on_post_build merges the workers' search entries (before Material writes the index), then
             rewrites Material's search index: UTF-8, and each page's other names
@@ -37,6 +38,7 @@ from . import (
     convert,
     exports,
     navcache,
+    navpatch,
     oldsite,
     parallel,
     safewalk,
@@ -193,7 +195,10 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if config.nav is None and self._generated:
             nav = arrange_nav(nav, self._generated, self._labels(config)["overview"])
         if self._incremental is not None:  # the pages a change of the navigation reaches are written too
-            self._incremental.refine(nav, files, config)
+            # (those it reaches only by titles patched, navpatch.py: not on a site whose other
+            # plugins may have changed their last output or expect to see them rendered)
+            self._incremental.refine(nav, files, config,
+                                     patchable=navpatch.usable(config) and parallel.unknown_plugin(config) is None)
             self._incremental.restore_titles(nav)
         if self.config.progress and self._loaded is not None:
             self._progress = Progress(log.info)
@@ -212,6 +217,10 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             navcache.install(env)  # each inactive navigation entry rendered once per folder
             themememo.install(env)  # the theme's interface strings translated once per build
             self._tuner = self._page_tuner(config)
+        if self.config.enabled and self._incremental is not None:  # every page has its title now
+            patched = self._incremental.patch_titles(files)
+            for _ in range(patched if self._progress is not None else 0):
+                self._progress.page_written()
         if self._workers is not None:
             self._workers.finish_render()
             plugin = _search_plugin(config)
