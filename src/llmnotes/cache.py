@@ -512,15 +512,19 @@ class Incremental:
                         self._nav_only.add(f.src_uri)
                     self._changed[f.src_uri] = True
             if patchable and views and shape == self._shape:  # the same entries at the same places
+                # Not read nor rendered by MkDocs: `patch_titles` writes them, or reads them if it cannot.
                 self._retitled_only = set(self._nav_only)
+                for uri in self._retitled_only:
+                    self._changed[uri] = False
         self._views = views
         return self._count()
 
-    def patch_titles(self, files: Any) -> int:
+    def patch_titles(self, files: Any, read: Callable[[Any], None]) -> int:
         """Write the pages whose navigation changed only in other pages' titles as their last output
-        with those titles swapped (navpatch.py), and leave them out of this build's rendering.
-        Called once every page this build renders has its title (MkDocs's `env` event). A page
-        whose last output does not allow it is rendered as usual. Returns how many were patched."""
+        with those titles swapped (navpatch.py); `refine` left them out of this build. Called once
+        every page this build reads has its title (MkDocs's `env` event). A page whose last output
+        does not allow it is `read` (as MkDocs reads a page: its Markdown converted) and rendered
+        as usual. Returns how many were patched."""
         from mkdocs.utils import normalize_url, write_file
 
         from . import navpatch, navview
@@ -538,17 +542,18 @@ class Incremental:
                 continue
             shown = [(normalize_url(other.url, page=page), old, new)
                      for other, old, new in retitled if navview.shows(page, other)]
+            patched = ""  # a neighbour's title changed, which only a navigation footer shows: as it was
             if shown:
                 try:
-                    output = Path(page.file.abs_dest_path).read_text(encoding="utf-8")
+                    patched = navpatch.retitled(Path(page.file.abs_dest_path).read_text(encoding="utf-8"), shown)
                 except (OSError, UnicodeDecodeError, TypeError):
-                    continue
-                patched = navpatch.retitled(output, shown)
-                if patched is None:
-                    continue
+                    patched = None
+            if patched is None:
+                read(page)
+                self._changed[uri] = True
+                continue
+            if patched:
                 write_file(patched.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
-            # else a neighbour's title changed, which only a navigation footer would show: as it was
-            self._changed[uri] = False
             self._nav_only.discard(uri)
             self.patched += 1
         self._count()

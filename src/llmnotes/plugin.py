@@ -198,7 +198,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             # (those it reaches only by titles patched, navpatch.py: not on a site whose other
             # plugins may have changed their last output or expect to see them rendered)
             self._incremental.refine(nav, files, config,
-                                     patchable=navpatch.usable(config) and parallel.unknown_plugin(config) is None)
+                                     patchable=navpatch.usable(config) and parallel.unknown_plugin(config) is None
+                                     and _read_page(config, files) is not None)
             self._incremental.restore_titles(nav)
         if self.config.progress and self._loaded is not None:
             self._progress = Progress(log.info)
@@ -218,7 +219,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             themememo.install(env)  # the theme's interface strings translated once per build
             self._tuner = self._page_tuner(config)
         if self.config.enabled and self._incremental is not None:  # every page has its title now
-            patched = self._incremental.patch_titles(files)
+            patched = self._incremental.patch_titles(files, _read_page(config, files))
             for _ in range(patched if self._progress is not None else 0):
                 self._progress.page_written()
         if self._workers is not None:
@@ -562,6 +563,15 @@ def _material_strips_search_attributes(config) -> bool:
     plugin = _search_plugin(config)
     method = getattr(type(plugin), "on_page_context", None) if plugin is not None else None
     return method is not None and upstream.source_digest(method) == _MATERIAL_PAGE_CONTEXT
+
+
+def _read_page(config, files) -> Callable[[Any], None] | None:
+    """MkDocs's reading of one page (on_pre_page to on_page_content), for a page a serve rebuild
+    left out and then must render (Incremental.patch_titles); None in a MkDocs without it."""
+    from mkdocs.commands import build
+
+    populate = getattr(build, "_populate_page", None)
+    return None if populate is None else partial(populate, config=config, files=files, dirty=False)
 
 
 def _escape_html_title(output: str, page, config) -> str:

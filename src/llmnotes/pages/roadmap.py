@@ -12,6 +12,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import unquote
 
 from markupsafe import Markup, escape
@@ -107,8 +109,35 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
         for node in [*parts["tree"], *parts["steps"], *parts["plan"]]:
             d, t = progress(node)
             done, total = done + d, total + t
-        sections.append({"note": kb.notes[path], "trees": parts["tree"], "plans": parts["plan"],
-                         "steps": parts["steps"], "done": done, "total": total})
-    body = ctx.later("roadmap.html", PAGE, sections=sections, node_href=links.node,
-                      cell=links.cell, progress=progress)
+        sections.append({"index": len(sections) + 1, "note": kb.notes[path], "trees": parts["tree"],
+                         "plans": parts["plan"], "steps": parts["steps"], "done": done, "total": total})
+
+    def body() -> str:
+        # Each note's section, kept across serve rebuilds while what it shows is the same: a
+        # retitle renders the sections that show the title, not the 600 of a large vault.
+        parts = {"node_href": links.node, "cell": links.cell, "progress": progress}
+        section = ctx.items("roadmap_section.html", "section", PAGE, section_key(ctx, links), **parts)
+        return ctx.render("roadmap.html", PAGE, sections=sections, section=section, **parts)
+
     return [GeneratedPage(PAGE, ctx.labels["roadmap"], body)]
+
+
+def section_key(ctx: PageContext, links: _Links) -> Callable[[dict[str, Any]], tuple]:
+    """What the `section` macro of roadmap_section.html reads of one note's section besides labels
+    and templates: its place, the note's title and page, its nodes, where each node links, and,
+    for plan cells holding a link, the names links resolve to (`Fingerprints.names`)."""
+
+    def key(section: dict[str, Any]) -> tuple:
+        note = section["note"]
+        nodes = [*section["trees"], *section["plans"], *section["steps"]]
+        linked = any("[" in cell for plan in section["plans"] for row in (plan, *plan.children) for cell in row.cells)
+        return (section["index"], note.path, note.title, note.page_path, repr(nodes),
+                tuple(links.node(n) for n in _walk(nodes)), ctx.fingerprints.names() if linked else "")
+
+    return key
+
+
+def _walk(nodes: list[RoadmapNode]) -> Iterator[RoadmapNode]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
