@@ -458,7 +458,7 @@ class Incremental:
         # src_uri of the nav-only pages whose navigation changed only in titles: patched
         # (navpatch.py) rather than rendered, where their last output allows.
         self._retitled_only: set[str] = set()
-        self.patched = 0  # pages patched in this build
+        self.patched = 0  # pages of `_retitled_only` this build did not render (patched, or unchanged)
         self.full = True
         # src_uri → (Markdown, its signature, its nav entry) at the last build. A page the plugin
         # took from its Memo is the very same string: known by identity, not hashed again.

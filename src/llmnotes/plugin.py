@@ -219,9 +219,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             themememo.install(env)  # the theme's interface strings translated once per build
             self._tuner = self._page_tuner(config)
         if self.config.enabled and self._incremental is not None:  # every page has its title now
-            patched = self._incremental.patch_titles(files, _read_page(config, files))
-            for _ in range(patched if self._progress is not None else 0):
-                self._progress.page_written()
+            self._incremental.patch_titles(files, _read_page(config, files))
         if self._workers is not None:
             self._workers.finish_render()
             plugin = _search_plugin(config)
