@@ -200,6 +200,8 @@ EDITS = [
     ("alias jieba lacks added", "beta.md",
      "---\naliases: [RotaryPE, 旋转位置编码]\n---\n" + RICH["beta.md"] + "\n同属 #工程 #推理优化\n"),
     ("concept gets a note", "mamba.md", "# Mamba\n\n状态空间模型。 #论文\n"),
+    ("tagged note retitled", "beta.md", "---\naliases: [RotaryPE, 旋转位置编码]\n---\n"
+     + RICH["beta.md"].replace("位置编码笔记", "旋转位置编码笔记") + "\n同属 #工程 #推理优化\n"),
 ]
 
 # Both run in a process of their own, as `llmnotes serve` and `llmnotes build` do: the search
@@ -292,6 +294,7 @@ def test_served_site_equals_a_fresh_build_after_each_kind_of_edit(tmp_path):
     assert "2305.14314" in served(6, "papers.bib")
     assert "RotaryPE" in served(7, "search/search_index.json")
     assert "旋转位置编码" in served(8, "search/search_index.json")
+    assert "旋转位置编码笔记" in served(10, "tags/推理优化/index.html")  # a tag page kept, then renewed
 
 
 # Notes in folders: the pruned navigation of a page opens its own folder only.

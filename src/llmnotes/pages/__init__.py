@@ -92,7 +92,14 @@ class PageContext:
 
     def settings_key(self) -> str:
         """What every emitter reads besides the knowledge base: labels, options, URL style, the
-        note pages, and the template files (by name, size and time, as Jinja reloads them)."""
+        note pages, and the template files (by name, size and time, as Jinja reloads them).
+        Made once per context (a build): asked for every page kept (`kept`)."""
+        made = self.__dict__.get("_settings")
+        if made is None:
+            made = self.__dict__["_settings"] = self._settings_key()
+        return made
+
+    def _settings_key(self) -> str:
         templates = []
         for d in self.dirs:
             for folder, subdirs, names in os.walk(d):
@@ -152,6 +159,17 @@ class PageContext:
     def later(self, template: str, page_path: str, **context: Any) -> Callable[[], str]:
         """`render`, when the page is first read (a `GeneratedPage` body)."""
         return partial(self.render, template, page_path, **context)
+
+    def kept(self, template: str, page_path: str, key: tuple, **context: Any) -> Callable[[], str]:
+        """`later`, kept across serve rebuilds under `key`, which must name everything the template
+        reads besides the labels, options and templates (`settings_key`). Of a thousand tag and
+        concept pages, a retitle then renders again the few that list the note."""
+        render = self.later(template, page_path, **context)
+        memo = self.memo
+        if memo is None:
+            return render
+        settings = self.settings_key()
+        return lambda: memo.get((template, page_path, settings, key), render)
 
 
 _ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}

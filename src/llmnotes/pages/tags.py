@@ -19,5 +19,6 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
     for tag, paths in kb.tags.items():
         path = kb.tag_page_path(tag)
         notes = sorted((kb.notes[p] for p in paths), key=lambda n: n.title.casefold())
-        pages.append(GeneratedPage(path, f"#{tag}", ctx.later("tag.html", path, tag=tag, notes=notes)))
+        shown = tuple((n.path, n.title, n.page_path) for n in notes)  # what tag.html reads of them
+        pages.append(GeneratedPage(path, f"#{tag}", ctx.kept("tag.html", path, (tag, shown), tag=tag, notes=notes)))
     return pages
