@@ -54,3 +54,7 @@ def test_patching_needs_the_checked_template_and_no_footer(tmp_path):
     config = _config(tmp_path)
     config.theme.dirs.insert(0, str(tmp_path / "overrides"))
     assert not navpatch.usable(config)  # a nav-item.html of the site's own
+    (custom / "nav-item.html").unlink()
+    assert navpatch.usable(config)  # a custom_dir with no template
+    (custom.parent / "main.html").write_text('{% extends "base.html" %}', encoding="utf-8")
+    assert not navpatch.usable(config)  # a page template of its own may list titles anywhere

@@ -14,8 +14,9 @@ so the page's last output, with TITLE swapped in the entry linking to the retitl
 is the page the theme would render.
 
 That holds for the template it was checked against (`partials/nav-item.html` of the
-Material version below, by digest), with the pruned navigation that navview.py models
-and no navigation footer (which shows the neighbours' titles too). Elsewhere, and for a
+Material version below, by digest), with no template of the site's own (a custom_dir
+may add a main.html that lists pages elsewhere), the pruned navigation that navview.py
+models and no navigation footer (which shows the neighbours' titles too). Elsewhere, and for a
 page whose primary navigation does not hold that entry exactly once (an icon or a
 subtitle in front of or after the title, a title the chrome's collapsing would change),
 the page is rendered as before.
@@ -39,7 +40,9 @@ _CONTENT = '<div class="md-content"'
 
 
 def usable(config: Any) -> bool:
-    """Whether this site's pages write a navigation entry as `_ENTRY`, and nowhere else a title."""
+    """Whether this site's pages write a navigation entry as `_ENTRY`, and nowhere else a title:
+    the theme's own templates, none overridden by the site (a custom_dir may add a main.html
+    that lists pages elsewhere), with the checked nav-item.html."""
     if not navview.supported(config) or "navigation.footer" in (config.theme.get("features") or ()):
         return False
     for folder in config.theme.dirs:  # the site's custom_dir first, as the theme's loader looks
@@ -49,6 +52,8 @@ def usable(config: Any) -> bool:
                 return hashlib.sha256(path.read_bytes()).hexdigest() in _CHECKED
             except OSError:
                 return False
+        if any(Path(folder).rglob("*.html")):  # templates of the site's own, before the theme's
+            return False
     return False
 
 
