@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Note, RoadmapNode, Source
@@ -182,7 +182,7 @@ def parse_lists(lines: list[str], sources: Sequence[Source] | _Sources,
         if not roots:
             return
         if ordered and len(roots) >= 2:
-            for n in _walk(roots):
+            for n in walk(roots):
                 n.kind = "steps"
             blocks.append(("steps", first, list(roots)))
         elif any(n.children for n in roots) or any(_has_task(n) for n in roots):
@@ -354,16 +354,17 @@ def _plan(header: list[str], rows: list[list[str]], src: Source, title: str) -> 
     return root
 
 
-def _walk(nodes: list[RoadmapNode]):
+def walk(nodes: list[RoadmapNode]) -> Iterator[RoadmapNode]:
+    """Every node of the trees `nodes`, each before its children."""
     for n in nodes:
         yield n
-        yield from _walk(n.children)
+        yield from walk(n.children)
 
 
 def progress(node: RoadmapNode) -> tuple[int, int]:
     """(done, total) task items in a tree."""
     done = total = 0
-    for n in _walk([node]):
+    for n in walk([node]):
         if n.done is not None:
             total += 1
             done += bool(n.done)
@@ -376,7 +377,7 @@ def progress(node: RoadmapNode) -> tuple[int, int]:
 def _link_targets(kb: KnowledgeBase, nodes: list[RoadmapNode]) -> None:
     """Each node points at the note of its name, else the concept page of its name."""
     resolver = kb.resolver
-    for n in _walk(nodes):
+    for n in walk(nodes):
         if n.kind == "plan":
             continue
         names = []

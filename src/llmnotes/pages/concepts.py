@@ -12,10 +12,10 @@ def key(ctx: PageContext) -> list[str]:
 
 def build(ctx: PageContext) -> list[GeneratedPage]:
     pages = []
+    notes = ctx.kb.notes
     for concept in ctx.kb.concepts.values():
         path = concept.page_path
         mentions = sorted(concept.mentions, key=lambda m: (m.source.note, m.source.line))
-        notes = ctx.kb.notes
         shown = tuple((m.source.note, m.source.line, m.sentence, notes[m.source.note].title,
                        notes[m.source.note].page_path) for m in mentions)  # what concept.html reads of them
         pages.append(GeneratedPage(path, concept.name, ctx.kept("concept.html", path, (concept.name, shown),

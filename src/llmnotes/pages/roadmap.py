@@ -12,13 +12,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
 from markupsafe import Markup, escape
 
-from ..extract.roadmap import progress
+from ..extract.roadmap import progress, walk
 from ..model import RoadmapNode
 from ..wikilinks import MDLINK, WIKILINK, nearest
 from . import GeneratedPage, PageContext
@@ -132,12 +132,6 @@ def section_key(ctx: PageContext, links: _Links) -> Callable[[dict[str, Any]], t
         nodes = [*section["trees"], *section["plans"], *section["steps"]]
         linked = any("[" in cell for plan in section["plans"] for row in (plan, *plan.children) for cell in row.cells)
         return (section["index"], note.path, note.title, note.page_path, repr(nodes),
-                tuple(links.node(n) for n in _walk(nodes)), ctx.fingerprints.names() if linked else "")
+                tuple(links.node(n) for n in walk(nodes)), ctx.fingerprints.names() if linked else "")
 
     return key
-
-
-def _walk(nodes: list[RoadmapNode]) -> Iterator[RoadmapNode]:
-    for node in nodes:
-        yield node
-        yield from _walk(node.children)
