@@ -230,7 +230,8 @@ for n, (name, text) in enumerate(json.loads(sys.argv[2])):
         (notes / name).parent.mkdir(parents=True, exist_ok=True)
         (notes / name).write_text(text, encoding="utf-8")
     build(config(), dirty=True)
-    print(json.dumps(first.plugins["llmnotes"]._incremental.patched))  # pages patched, not rendered
+    done = first.plugins["llmnotes"]._incremental
+    print(json.dumps([done.patched, done.spliced]))  # pages patched or spliced, not rendered
     shutil.copytree(notes, root / f"notes-{n}")
     shutil.copytree(site, root / f"served-{n}")
 """
@@ -275,7 +276,8 @@ def test_served_site_equals_a_fresh_build_after_each_kind_of_edit(tmp_path):
     notes.mkdir()
     for name, text in RICH.items():
         (notes / name).write_text(text, encoding="utf-8")
-    _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in EDITS]))
+    spliced = [json.loads(line)[1] for line in
+               _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in EDITS]))]
     steps = range(len(EDITS))
     _run(_CLEAN_BUILDS, *(str(tmp_path / f"{kind}-{n}") for n in steps for kind in ("notes", "clean")))
     for n, (what, _, _) in enumerate(EDITS):
@@ -295,6 +297,11 @@ def test_served_site_equals_a_fresh_build_after_each_kind_of_edit(tmp_path):
     assert "RotaryPE" in served(7, "search/search_index.json")
     assert "旋转位置编码" in served(8, "search/search_index.json")
     assert "旋转位置编码笔记" in served(10, "tags/推理优化/index.html")  # a tag page kept, then renewed
+    # A retitle changes items of the long pages only: they are written from their last output
+    # (splice.py): the timeline for alpha's event; for beta's paper, the paper index, the links
+    # page and the timeline (the paper's date is an event of the note).
+    assert spliced[5] == 1 and spliced[10] == 3
+    assert spliced[1] == spliced[6] == 0  # an event, a paper added: the page around the items changed
 
 
 # Notes in folders: the pruned navigation of a page opens its own folder only.
@@ -327,7 +334,7 @@ def test_a_change_of_the_navigation_rewrites_the_pages_that_show_it(tmp_path):
     for name, text in FOLDERS.items():
         (notes / name).parent.mkdir(parents=True, exist_ok=True)
         (notes / name).write_text(text, encoding="utf-8")
-    patched = [json.loads(line) for line in
+    patched = [json.loads(line)[0] for line in
                _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in NAV_EDITS]))]
     steps = range(len(NAV_EDITS))
     _run(_CLEAN_BUILDS, *(str(tmp_path / f"{kind}-{n}") for n in steps for kind in ("notes", "clean")))
@@ -365,6 +372,44 @@ def test_a_change_of_the_navigation_rewrites_the_pages_that_show_it(tmp_path):
     assert patched[7] == 1 and rewritten(7) == {"a/a1", "a/a2", "a/a3", "a/a5"}
     every = {"a/a1", "a/a2", "a/a3", "a/a5", "b/b0", "b/b1", "b/b2", "b/b3"}
     assert patched[9] >= len(every) and rewritten(9) == every  # listed on every page
+
+
+# Notes whose titles the long pages show as items (an event's note, a link's citing note)
+# and, every page listing every note, in their navigation.
+LONG = {
+    "alpha.md": "# 注意力笔记\n\n## 时间线\n\n- 2017/6/12：Transformer 发布\n",
+    "beta.md": "# 位置编码笔记\n\n相关链接：https://zhuanlan.zhihu.com/p/359502624\n",
+    "gamma.md": "# 量化笔记\n\n低比特量化节省显存。\n",
+}
+LONG_EDITS = [
+    ("retitled, in no item", "gamma.md", LONG["gamma.md"].replace("量化笔记", "低比特量化笔记")),
+    ("retitled, in the links page's items", "beta.md", LONG["beta.md"].replace("位置编码笔记", "旋转位置编码笔记")),
+    ("retitled, in the timeline's items", "alpha.md", LONG["alpha.md"].replace("注意力笔记", "自注意力总结")),
+    ("retitled again, in no item", "gamma.md", LONG["gamma.md"].replace("量化笔记", "量化笔记二")),
+    ("retitled again, in the links page's items", "beta.md", LONG["beta.md"].replace("位置编码笔记", "RoPE 笔记")),
+]
+
+
+def test_long_pages_written_from_their_last_output_are_the_pages_a_fresh_build_makes(tmp_path):
+    """A retitle swaps the items of the timeline and the links page into their last output
+    (splice.py), and the titles of their navigation: before that, a retitle shown only in their
+    navigation patched the output (navpatch.py); the next splice starts from that output."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name, text in LONG.items():
+        (notes / name).write_text(text, encoding="utf-8")
+    done = [json.loads(line) for line in
+            _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in LONG_EDITS]))]
+    steps = range(len(LONG_EDITS))
+    _run(_CLEAN_BUILDS, *(str(tmp_path / f"{kind}-{n}") for n in steps for kind in ("notes", "clean")))
+    for n, (what, _, _) in enumerate(LONG_EDITS):
+        expected, got = _site(tmp_path / f"clean-{n}"), _site(tmp_path / f"served-{n}")
+        for rel, content in expected.items():
+            assert got.get(rel) == content, f"after '{what}': {rel} differs from a fresh build"
+    assert [spliced for _, spliced in done] == [0, 1, 1, 0, 1]
+    assert all(patched > 0 for patched, _ in done)  # every page lists the retitled note
+    links = (tmp_path / "served-4" / "links" / "index.html").read_text(encoding="utf-8")
+    assert "RoPE 笔记" in links and "量化笔记二" in links and "自注意力总结" in links
 
 
 def test_tuned_index_is_the_full_tuning_made_entry_by_entry():

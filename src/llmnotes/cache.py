@@ -29,13 +29,14 @@ Each piece is keyed so that a hit is always what a fresh build would produce:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import gc
 import hashlib
 import json
 import posixpath
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -459,17 +460,25 @@ class Incremental:
         # (navpatch.py) rather than rendered, where their last output allows.
         self._retitled_only: set[str] = set()
         self.patched = 0  # pages of `_retitled_only` this build did not render (patched, or unchanged)
+        # src_uri → how its last output holds its Segments (splice.py), for the long generated pages.
+        self._layouts: dict[str, Any] = {}
+        # src_uri → the items of a page whose change reached only them: written, not rendered (`patch`).
+        self._spliced: dict[str, Sequence[str]] = {}
+        self.spliced = 0  # pages of `_spliced` this build wrote
         self.full = True
         # src_uri → (Markdown, its signature, its nav entry) at the last build. A page the plugin
         # took from its Memo is the very same string: known by identity, not hashed again.
         self._seen: dict[str, tuple[str, str, str]] = {}
 
-    def mark(self, files: Any, extra_key: str = "", new_words: Iterable[str] = ()) -> int:
+    def mark(self, files: Any, extra_key: str = "", new_words: Iterable[str] = (),
+             segmented: Mapping[str, tuple[str, Any]] | None = None) -> int:
         """Decide, for each page, whether this build renders it. Returns how many it renders.
 
         `new_words`: words the search segmenter learnt in this build. Material cuts a page's
         text as it indexes it, so a page whose text holds one is indexed again. When the
         navigation changed, the pages it reaches are added by `refine` once it is built.
+        `segmented`: src_uri → (front matter, Segments) of the pages rendered in Segments; one
+        whose change reached only its items is written by `patch` from its last output.
         """
         docs = [f for f in files if f.is_documentation_page()]
         seen, self._seen = self._seen, {}
@@ -489,6 +498,15 @@ class Incremental:
             self._changed[f.src_uri] = (self.full or self._pages.get(f.src_uri) != sig or url in recut
                                         or bool(moved and _mentions(f, moved)))
             f.is_modified = (lambda uri=f.src_uri: self._changed.get(uri, True))  # read by MkDocs in a dirty build
+        self._spliced = {}
+        segmented = segmented or {}
+        self._layouts = {uri: done for uri, done in self._layouts.items() if uri in segmented}
+        for uri, (front, segments) in segmented.items():
+            done = self._layouts.get(uri)
+            if (self._changed.get(uri) and done is not None and not self.full and self._pages.get(uri) != pages[uri]
+                    and self._url_of.get(uri) not in recut and done.front == front and done.static == segments.static):
+                self._spliced[uri] = segments.items
+                self._changed[uri] = False
         self._pages = pages
         self._nav_only = set()
         return self._count()
@@ -498,7 +516,7 @@ class Incremental:
         how many pages this build renders. Called once the navigation is arranged.
 
         `patchable`: whether a page whose navigation changed only in titles may be patched
-        instead (navpatch.py; `patch_titles`, once every page's title is known)."""
+        instead (navpatch.py; `patch`, once every page's title is known)."""
         from . import navview
 
         docs = [f for f in files if f.is_documentation_page() and getattr(f, "page", None) is not None]
@@ -512,52 +530,81 @@ class Incremental:
                         self._nav_only.add(f.src_uri)
                     self._changed[f.src_uri] = True
             if patchable and views and shape == self._shape:  # the same entries at the same places
-                # Not read nor rendered by MkDocs: `patch_titles` writes them, or reads them if it cannot.
+                # Not read nor rendered by MkDocs: `patch` writes them, or reads them if it cannot.
                 self._retitled_only = set(self._nav_only)
                 for uri in self._retitled_only:
                     self._changed[uri] = False
+        for uri in [uri for uri in self._spliced if self._changed.get(uri)]:  # rendered, for its navigation
+            del self._spliced[uri]
         self._views = views
         return self._count()
 
-    def patch_titles(self, files: Any, read: Callable[[Any], None]) -> int:
-        """Write the pages whose navigation changed only in other pages' titles as their last output
-        with those titles swapped (navpatch.py); `refine` left them out of this build. Called once
+    def patch(self, files: Any, read: Callable[[Any], None]) -> int:
+        """Write the pages `mark` and `refine` left out of this build though they changed: those
+        whose navigation changed only in other pages' titles, as their last output with those
+        titles swapped (navpatch.py), and those whose change reached only their items, from
+        their last output's layout (splice.py), their navigation's titles swapped too. Called once
         every page this build reads has its title (MkDocs's `env` event). A page whose last output
         does not allow it is `read` (as MkDocs reads a page: its Markdown converted) and rendered
-        as usual. Returns how many were patched."""
+        as usual. Returns how many were written or left as they were."""
         from mkdocs.utils import normalize_url, write_file
 
         from . import navpatch, navview
 
-        self.patched = 0
-        if not self._retitled_only:
+        self.patched = self.spliced = 0
+        if not self._retitled_only and not self._spliced:
             return 0
         pages = {f.src_uri: f.page for f in files.documentation_pages() if getattr(f, "page", None) is not None}
         retitled = [(page, self._titles[uri], page.title) for uri, page in pages.items()
                     if uri not in self._retitled_only and self._changed.get(uri)
                     and uri in self._titles and page.title != self._titles[uri]]
-        for uri in sorted(self._retitled_only):
+        for uri in sorted(self._retitled_only | self._spliced.keys()):
             page = pages.get(uri)
             if page is None:
                 continue
             shown = [(normalize_url(other.url, page=page), old, new)
-                     for other, old, new in retitled if navview.shows(page, other)]
-            patched = ""  # a neighbour's title changed, which only a navigation footer shows: as it was
-            if shown:
-                try:
-                    patched = navpatch.retitled(Path(page.file.abs_dest_path).read_text(encoding="utf-8"), shown)
-                except (OSError, UnicodeDecodeError, TypeError):
-                    patched = None
-            if patched is None:
+                     for other, old, new in retitled if navview.shows(page, other)] \
+                if uri in self._retitled_only else []
+            items = self._spliced.pop(uri, None)
+            output: str | None = ""  # a neighbour's title changed, which only a navigation footer shows: as it was
+            try:
+                if items is not None:
+                    done = self._layouts[uri]
+                    head = navpatch.retitled(done.head, shown) if shown else done.head
+                    output = None if head is None else done.output(items, head)
+                    if output is not None:
+                        self._layouts[uri] = dataclasses.replace(done, head=head)
+                elif shown:
+                    output = navpatch.retitled(Path(page.file.abs_dest_path).read_text(encoding="utf-8"), shown)
+                    done = self._layouts.pop(uri, None)  # its layout, as the page now is
+                    head = navpatch.retitled(done.head, shown) if done is not None and output else None
+                    if head is not None:
+                        self._layouts[uri] = dataclasses.replace(done, head=head)
+            except (OSError, UnicodeDecodeError, TypeError):
+                output = None
+            if output is None:
                 read(page)
                 self._changed[uri] = True
                 continue
-            if patched:
-                write_file(patched.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+            if output:
+                write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
             self._nav_only.discard(uri)
-            self.patched += 1
+            if items is not None:
+                self.spliced += 1
+            else:
+                self.patched += 1
         self._count()
-        return self.patched
+        return self.patched + self.spliced
+
+    def remember_output(self, page: Any, output: str, front: str, segments: Any) -> None:
+        """How the output of a page rendered in Segments holds them (splice.py), for the next build."""
+        from . import splice
+
+        done = splice.layout(output, page.content or "", front, segments)
+        if done is None:
+            self._layouts.pop(page.file.src_uri, None)
+        else:
+            self._layouts[page.file.src_uri] = done
 
     def keeps_entries(self, src_uri: str) -> bool:
         """Whether the page is rendered only for its navigation: its Markdown, its words' cut

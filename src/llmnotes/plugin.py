@@ -70,7 +70,7 @@ from .kb import KnowledgeBase
 from .nav import arrange as arrange_nav
 from .pages import GeneratedPage, PageContext, generate_pages
 from .progress import Progress
-from .render import NoteRenderer
+from .render import NoteRenderer, front_matter
 from .urls import heading_slug
 
 log = get_plugin_logger(__name__)
@@ -85,6 +85,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._cache: dict[str, Any] = {}
         self.kb: KnowledgeBase | None = None
         self._generated: set[str] = set()  # page paths of generated pages, for the navigation
+        # serve: page path → (front matter, Segments) of the generated pages rendered in Segments
+        self._segmented: dict[str, tuple[str, Any]] = {}
         # Caches across serve rebuilds (cache.py): Markdown → HTML, and which pages a dirty rebuild renders.
         self._renders: RenderCache | None = None
         self._incremental: Incremental | None = None
@@ -182,7 +184,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._teach_segmenter(kb)
             segmenter.remember_cuts(_search_plugin(config))  # words taught: cuts hold for this build
         if self._incremental is not None:  # a page whose text holds a word jieba just learnt is cut anew
-            self._incremental.mark(files, extra_key=str(config.nav), new_words=_TAUGHT.get(jieba, set()) - known)
+            self._incremental.mark(files, extra_key=str(config.nav), new_words=_TAUGHT.get(jieba, set()) - known,
+                                   segmented=self._segmented)
         self._loaded = (len(kb.notes), started)  # reported once the navigation says which pages are written
         return files
 
@@ -219,7 +222,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             themememo.install(env)  # the theme's interface strings translated once per build
             self._tuner = self._page_tuner(config)
         if self.config.enabled and self._incremental is not None:  # every page has its title now
-            self._incremental.patch_titles(files, _read_page(config, files))
+            self._incremental.patch(files, _read_page(config, files))
         if self._workers is not None:
             self._workers.finish_render()
             plugin = _search_plugin(config)
@@ -295,7 +298,10 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._progress.page_written()
         if self._tuner is not None:  # Material indexed the page at on_page_context
             self._tuner.tune_new(_search_plugin(config).search_index.entries)
-        return collapse_chrome(_escape_html_title(output, page, config))
+        output = collapse_chrome(_escape_html_title(output, page, config))
+        if self._incremental is not None and page.file.src_uri in self._segmented:
+            self._incremental.remember_output(page, output, *self._segmented[page.file.src_uri])
+        return output
 
     # Before Material's search plugin writes its index: the workers' entries join it.
     @event_priority(100)
@@ -488,13 +494,15 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                           template_dirs=[Path(custom)] if custom else [],
                           options=options, taken={n.page_path for n in kb.notes.values()},
                           memo=memo, fingerprints=fingerprints)
-        self._generated = set()
+        self._generated, self._segmented = set(), {}
         for page in generate_pages(ctx):
             self._generated.add(page.path)
             old = files.src_uris.get(page.path)
             if old is not None:
                 files.remove(old)
             files.append(self._generated_file(config, page.path, partial(GeneratedPage.markdown.fget, page)))
+            if page.segments is not None:  # serve: a change of its items alone is spliced in (splice.py)
+                self._segmented[page.path] = (front_matter(page.title, page.meta), page.segments)
 
     def _generated_file(self, config, src: str, make: Callable[[], str]) -> File:
         """A file we generate; in a build, made when MkDocs reads it (a page: on whichever core
@@ -565,7 +573,7 @@ def _material_strips_search_attributes(config) -> bool:
 
 def _read_page(config, files) -> Callable[[Any], None] | None:
     """MkDocs's reading of one page (on_pre_page to on_page_content), for a page a serve rebuild
-    left out and then must render (Incremental.patch_titles); None in a MkDocs without it."""
+    left out and then must render (Incremental.patch); None in a MkDocs without it."""
     from mkdocs.commands import build
 
     populate = getattr(build, "_populate_page", None)

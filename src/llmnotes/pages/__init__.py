@@ -10,6 +10,12 @@ An emitter hands its bodies over unrendered (`ctx.later`): a page's HTML is made
 MkDocs first reads the page, which in a parallel build is in the worker that builds it
 (parallel.py), so the timeline and paper index render on all cores instead of before them.
 
+A long page (the timeline, the paper index, the links page) renders its items with
+`ctx.segmented`: in serve its body is kept as `Segments`, the template's pieces around
+its items, so a rebuild whose change reaches only items (a retitle changes the source
+label of a note's events) writes the page from its last output (splice.py) instead of
+passing megabytes of HTML through the theme again.
+
 An emitter may also define `key(ctx) -> list[str]`: digests of every part of the
 knowledge base its pages and templates read (`ctx.fingerprints`). In `serve`, when
 those, the labels, options, URLs style and template files are all unchanged, its pages
@@ -23,7 +29,8 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import import_module
@@ -51,19 +58,38 @@ def templates_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "templates"
 
 
+@dataclass(frozen=True)
+class Segments:
+    """A body as its template's pieces around its items and each item's HTML, in order:
+    `static[0] + items[0] + static[1] + ... + items[-1] + static[-1]`."""
+
+    static: tuple[str, ...]
+    items: Sequence[str]
+
+    def joined(self) -> str:
+        parts: list[str] = [""] * (2 * len(self.items) + 1)
+        parts[0::2] = self.static
+        parts[1::2] = self.items
+        return "".join(parts)
+
+
 @dataclass
 class GeneratedPage:
     path: str  # source path in the site, e.g. "timeline.md"
     title: str
-    body: str | Callable[[], str]  # Markdown/HTML body (without front matter), or what renders it
+    body: str | Callable[[], str | Segments]  # Markdown/HTML body (without front matter), or what renders it
     meta: dict[str, Any] = field(default_factory=dict)
+    segments: Segments | None = None  # the body in pieces, when it was rendered so (`PageContext.segmented`)
 
     @property
     def markdown(self) -> str:
         """Front matter + body; the same string while title, body and meta are (a page reused
         across serve rebuilds is then recognised as unchanged without hashing it again)."""
         if callable(self.body):
-            self.body = self.body()
+            made = self.body()
+            if isinstance(made, Segments):
+                self.segments, made = made, made.joined()
+            self.body = made
         made = self.__dict__.get("_markdown")
         if made is None or made[0] is not self.title or made[1] is not self.body or made[2] != self.meta:
             made = self.__dict__["_markdown"] = (self.title, self.body, dict(self.meta),
@@ -147,6 +173,39 @@ class PageContext:
         settings = self.settings_key()
         return lambda item: memo.get((template, name, page_path, settings, key(item)), lambda: macro(item))
 
+    def segmented(self, template: str, page_path: str, frame: Hashable, items: Sequence[Any], slot: str,
+                  item: Callable[[Any], Markup], **context: Any) -> str | Segments:
+        """`render` of a template that prints `slot(x)` for each x of `items`, in order, and reads
+        nothing else of them: in serve, the page in `Segments`. The template is rendered once per
+        `frame`, which must name everything it reads besides the items, the labels, options and
+        templates (`settings_key`), with a marker in place of each item; the items are `item`'s
+        (`items`, kept one by one). A template of the site's own renders as usual."""
+        if self.memo is None or self._overridden(template):
+            return self.render(template, page_path, **{slot: item}, **context)
+        key = (template, page_path, self.settings_key(), "frame", len(items), frame)
+        static = self.memo.get(key, lambda: self._pieces(template, page_path, items, slot, **context))
+        if static is None:  # the template did not print each item once, in order
+            return self.render(template, page_path, **{slot: item}, **context)
+        return Segments(static, [item(x) for x in items])
+
+    def _pieces(self, template: str, page_path: str, items: Sequence[Any], slot: str,
+                **context: Any) -> tuple[str, ...] | None:
+        """The template's output around its items, cut where each item is printed."""
+        printed: list[Any] = []
+
+        def marker(x: Any) -> Markup:
+            printed.append(x)
+            return Markup(f"\0{len(printed) - 1}\0")
+
+        pieces = _MARKER.split(self.render(template, page_path, **{slot: marker}, **context))
+        if (len(printed) != len(items) or any(a is not b for a, b in zip(printed, items))
+                or pieces[1::2] != [str(n) for n in range(len(items))]):
+            return None
+        return tuple(pieces[0::2])
+
+    def _overridden(self, template: str) -> bool:
+        return any(os.path.exists(os.path.join(d, template)) for d in self.dirs[:-1])
+
     def _variables(self, page_path: str, **context: Any) -> dict[str, Any]:
         def href(to_page: str, frag: str = "") -> str:
             return self.href(page_path, to_page, frag)
@@ -172,6 +231,7 @@ class PageContext:
         return lambda: memo.get((template, page_path, settings, key), render)
 
 
+_MARKER = re.compile("\0([0-9]+)\0")  # where `PageContext._pieces` printed an item
 _ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
 
 

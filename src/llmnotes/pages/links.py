@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..extract.links import SITES, link_key, site_of
 from ..urls import name_slug
-from . import GeneratedPage, PageContext
+from . import GeneratedPage, PageContext, Segments
 
 PAGE = "links.md"
 _KNOWN = [name for name, _ in SITES]
@@ -65,10 +65,13 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
     if not ctx.kb.links:
         return []
 
-    def body() -> str:  # grouping too is done when the page is read (on whichever core converts it)
+    def body() -> str | Segments:  # grouping too is done when the page is read (on whichever core converts it)
         groups = group_links(ctx)
         # Each entry kept across serve rebuilds while it is the same (its URL, text and citing notes).
         item = ctx.items("links_entry.html", "entry", PAGE, lambda e: (e.url, e.text, tuple(e.notes)))
-        return ctx.render("links.html", PAGE, groups=groups, total=sum(len(g.entries) for g in groups), item=item)
+        total = sum(len(g.entries) for g in groups)
+        frame = (total, tuple((g.name, g.slug, len(g.entries)) for g in groups))  # what links.html reads besides items
+        entries = [e for g in groups for e in g.entries]
+        return ctx.segmented("links.html", PAGE, frame, entries, "item", item, groups=groups, total=total)
 
     return [GeneratedPage(PAGE, ctx.labels["links"], body)]

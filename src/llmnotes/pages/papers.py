@@ -7,6 +7,7 @@ site's exports (entries.json, papers.bib, papers.csl.json) when the plugin write
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from ..arxiv import abs_url
@@ -65,6 +66,9 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
         exports = [(name, relative_url(here, name)) for name in SITE_FILES.values()]
     # Each row kept across serve rebuilds while what it shows is the same (see _row_key).
     row = ctx.items("papers_row.html", "row", PAGE, _row_key)
-    body = ctx.later("papers.html", PAGE, rows=rows, tags=tags, exports=exports, row=row,
-                      mismatches=sum(p.date_mismatch for p in kb.papers))
+    mismatches = sum(p.date_mismatch for p in kb.papers)
+    # What papers.html reads besides the rows' items.
+    frame = (len(rows), tuple(tags), tuple(exports), mismatches, any(r["paper"].inferred for r in rows))
+    body = partial(ctx.segmented, "papers.html", PAGE, frame, rows, "row", row, rows=rows, tags=tags,
+                   exports=exports, mismatches=mismatches)
     return [GeneratedPage(PAGE, L["papers"], body)]

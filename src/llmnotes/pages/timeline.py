@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ..model import TimelineEvent
 from ..wikilinks import MDLINK, SCHEME, nearest
-from . import GeneratedPage, PageContext
+from . import GeneratedPage, PageContext, Segments
 
 PAGE = "timeline.md"
 
@@ -171,7 +171,7 @@ def event_key(ctx: PageContext, tag_pages: bool) -> Callable[[TimelineEvent], tu
 def build(ctx: PageContext) -> list[GeneratedPage]:
     kb, L = ctx.kb, ctx.labels
 
-    def body() -> str:  # grouping too is done when the page is read (on whichever core converts it)
+    def body() -> str | Segments:  # grouping too is done when the page is read (on whichever core converts it)
         tags = sorted({t for ev in kb.events for t in ev.tags}, key=str.casefold)
         tag_pages = ctx.options.get("tags", True) is not False
         parts = {"inline": InlineRenderer(ctx, PAGE), "tag_pages": tag_pages,
@@ -179,7 +179,12 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
         # Each event's item, kept across serve rebuilds while what it shows is the same: an edit of
         # one note, or a retitle, renders that note's events again, not the 8,000 of a large timeline.
         item = ctx.items("timeline_event.html", "event", PAGE, event_key(ctx, tag_pages), **parts)
-        return ctx.render("timeline.html", PAGE, years=group(kb.events), tags=tags, item=item,
-                          count=len(kb.events), **parts)
+        years = group(kb.events)
+        # What timeline.html reads besides the events' items (which are in this order).
+        frame = (tuple(tags), len(kb.events), tuple((y.year, y.count, tuple((m.key, m.label, len(m.events))
+                                                                          for m in y.months)) for y in years))
+        events = [ev for y in years for m in y.months for ev in m.events]
+        return ctx.segmented("timeline.html", PAGE, frame, events, "item", item, years=years, tags=tags,
+                             count=len(kb.events), **parts)
 
     return [GeneratedPage(PAGE, L["timeline"], body)]
