@@ -35,7 +35,8 @@ def build_site(notes_dir: Path, site_dir: Path, *, strict: bool = False, config_
 class ServedPage:
     """A generated page rendered as serve renders it, rebuild after rebuild: with a memo kept
     across rebuilds (each long page's items reused while unchanged), checked against a render
-    without one. `render()` → (the page, how many items were rendered anew)."""
+    without one. `render()` → (the page, how many items were rendered anew; a long page's frame,
+    the template around its items, rendered once per frame, is not counted)."""
 
     def __init__(self, emitter, folder: Path) -> None:
         from llmnotes.cache import Memo
@@ -51,9 +52,13 @@ class ServedPage:
         kb = KnowledgeBase.build(self.folder)
         self.memo.new_build()
         before = self.memo.misses
-        page = self.emitter.build(PageContext(kb, Labels("en", {}), memo=self.memo, fingerprints=Fingerprints(kb)))[0]
+        ctx = PageContext(kb, Labels("en", {}), memo=self.memo, fingerprints=Fingerprints(kb))
+        frames = []
+        pieces = ctx._pieces
+        ctx._pieces = lambda *args, **kwargs: frames.append(1) or pieces(*args, **kwargs)
+        page = self.emitter.build(ctx)[0]
         assert page.markdown == self.emitter.build(PageContext(kb, Labels("en", {})))[0].markdown
-        return page.markdown, self.memo.misses - before
+        return page.markdown, self.memo.misses - before - len(frames)
 
 
 @pytest.fixture(scope="session")

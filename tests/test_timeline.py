@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
-from conftest import FIXTURES, build_site
+from conftest import FIXTURES, ServedPage, build_site
 
 from llmnotes.extract.timeline import event_links
 from llmnotes.kb import KnowledgeBase
@@ -327,9 +327,7 @@ def test_event_text_is_escaped_on_the_page(tmp_path):
 
 def test_serve_renders_again_only_the_events_a_change_shows(tmp_path: Path):
     """Across serve rebuilds each event's item is kept while what it shows is the same."""
-    from llmnotes.cache import Fingerprints, Memo
-    from llmnotes.i18n import Labels
-    from llmnotes.pages import PageContext, timeline
+    from llmnotes.pages import timeline
 
     notes = {
         "a.md": "# A\n\n- 2017-06：Transformer 发布\n- 2018-10：BERT 发布\n",
@@ -338,18 +336,7 @@ def test_serve_renders_again_only_the_events_a_change_shows(tmp_path: Path):
     }
     for name, text in notes.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    memo = Memo()
-
-    def render() -> tuple[str, int]:
-        kb = KnowledgeBase.build(tmp_path)
-        memo.new_build()
-        before = memo.misses
-        ctx = PageContext(kb, Labels("zh", {}), memo=memo, fingerprints=Fingerprints(kb))
-        html = timeline.build(ctx)[0].markdown
-        fresh = timeline.build(PageContext(kb, Labels("zh", {})))[0].markdown
-        assert html == fresh  # kept items make the page a fresh build makes
-        return html, memo.misses - before
-
+    render = ServedPage(timeline, tmp_path).render  # kept items make the page a fresh build makes
     html, made = render()
     assert made == 4
     (tmp_path / "a.md").write_text(notes["a.md"].replace("# A", "# A 改"), encoding="utf-8")
