@@ -271,19 +271,27 @@ def _site(site: Path) -> dict[str, object]:
     return out
 
 
-def test_served_site_equals_a_fresh_build_after_each_kind_of_edit(tmp_path):
+def _serve_then_compare(tmp_path: Path, vault: dict[str, str], edits: list[tuple[str, str, str]]) -> list[list[int]]:
+    """Save `edits` one by one in a serve session on `vault`; after each, the site served must be
+    the site a fresh build of the same notes makes. Returns, per save, the pages it wrote without
+    rendering them: [patched (navpatch.py), spliced (splice.py)]."""
     notes = tmp_path / "notes"
-    notes.mkdir()
-    for name, text in RICH.items():
+    for name, text in vault.items():
+        (notes / name).parent.mkdir(parents=True, exist_ok=True)
         (notes / name).write_text(text, encoding="utf-8")
-    spliced = [json.loads(line)[1] for line in
-               _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in EDITS]))]
-    steps = range(len(EDITS))
+    done = [json.loads(line) for line in
+            _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in edits]))]
+    steps = range(len(edits))
     _run(_CLEAN_BUILDS, *(str(tmp_path / f"{kind}-{n}") for n in steps for kind in ("notes", "clean")))
-    for n, (what, _, _) in enumerate(EDITS):
+    for n, (what, _, _) in enumerate(edits):
         expected, got = _site(tmp_path / f"clean-{n}"), _site(tmp_path / f"served-{n}")
         for rel, content in expected.items():
             assert got.get(rel) == content, f"after '{what}': {rel} differs from a fresh build"
+    return done
+
+
+def test_served_site_equals_a_fresh_build_after_each_kind_of_edit(tmp_path):
+    spliced = [n for _, n in _serve_then_compare(tmp_path, RICH, EDITS)]
     # The edits reached the pages they feed (so the comparison above compared something).
     def served(step: int, page: str) -> str:
         return (tmp_path / f"served-{step}" / page).read_text(encoding="utf-8")
@@ -330,18 +338,7 @@ NAV_EDITS = [
 def test_a_change_of_the_navigation_rewrites_the_pages_that_show_it(tmp_path):
     """Retitling, adding or removing a note rewrites the pages whose pruned navigation, footer or
     links show it, not the others; the site served is still the site a fresh build makes."""
-    notes = tmp_path / "notes"
-    for name, text in FOLDERS.items():
-        (notes / name).parent.mkdir(parents=True, exist_ok=True)
-        (notes / name).write_text(text, encoding="utf-8")
-    patched = [json.loads(line)[0] for line in
-               _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in NAV_EDITS]))]
-    steps = range(len(NAV_EDITS))
-    _run(_CLEAN_BUILDS, *(str(tmp_path / f"{kind}-{n}") for n in steps for kind in ("notes", "clean")))
-    for n, (what, _, _) in enumerate(NAV_EDITS):
-        expected, got = _site(tmp_path / f"clean-{n}"), _site(tmp_path / f"served-{n}")
-        for rel, content in expected.items():
-            assert got.get(rel) == content, f"after '{what}': {rel} differs from a fresh build"
+    patched = [n for n, _ in _serve_then_compare(tmp_path, FOLDERS, NAV_EDITS)]
 
     def rewritten(step: int) -> set[str]:
         """The note pages the save of `step` wrote (a page not written keeps its file time)."""
@@ -394,18 +391,7 @@ def test_long_pages_written_from_their_last_output_are_the_pages_a_fresh_build_m
     """A retitle swaps the items of the timeline and the links page into their last output
     (splice.py), and the titles of their navigation: before that, a retitle shown only in their
     navigation patched the output (navpatch.py); the next splice starts from that output."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    for name, text in LONG.items():
-        (notes / name).write_text(text, encoding="utf-8")
-    done = [json.loads(line) for line in
-            _run(_SERVE_SESSION, str(tmp_path), json.dumps([(name, text) for _, name, text in LONG_EDITS]))]
-    steps = range(len(LONG_EDITS))
-    _run(_CLEAN_BUILDS, *(str(tmp_path / f"{kind}-{n}") for n in steps for kind in ("notes", "clean")))
-    for n, (what, _, _) in enumerate(LONG_EDITS):
-        expected, got = _site(tmp_path / f"clean-{n}"), _site(tmp_path / f"served-{n}")
-        for rel, content in expected.items():
-            assert got.get(rel) == content, f"after '{what}': {rel} differs from a fresh build"
+    done = _serve_then_compare(tmp_path, LONG, LONG_EDITS)
     assert [spliced for _, spliced in done] == [0, 1, 1, 0, 1]
     assert all(patched > 0 for patched, _ in done)  # every page lists the retitled note
     links = (tmp_path / "served-4" / "links" / "index.html").read_text(encoding="utf-8")
