@@ -503,7 +503,7 @@ class Incremental:
         self._layouts = {uri: done for uri, done in self._layouts.items() if uri in segmented}
         for uri, (front, segments) in segmented.items():
             done = self._layouts.get(uri)
-            if (self._changed.get(uri) and done is not None and not self.full and self._pages.get(uri) != pages[uri]
+            if (done is not None and not self.full and self._pages.get(uri) != pages[uri]
                     and self._url_of.get(uri) not in recut and done.front == front and done.static == segments.static):
                 self._spliced[uri] = segments.items
                 self._changed[uri] = False

@@ -42,11 +42,7 @@ class Layout:
 
     def output(self, items: Sequence[str], head: str | None = None) -> str:
         """The page with `items` in place of the last build's (and `head`, when given)."""
-        parts: list[str] = [""] * (2 * len(items) + 3)  # joined once: the page is megabytes
-        parts[1:-1:2] = self.shown
-        parts[2:-1:2] = items
-        parts[0], parts[-1] = self.head if head is None else head, self.tail
-        return "".join(parts)
+        return Segments(self.shown, items).joined(self.head if head is None else head, self.tail)
 
 
 def layout(output: str, content: str, front: str, segments: Segments) -> Layout | None:

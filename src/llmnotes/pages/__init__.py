@@ -66,10 +66,12 @@ class Segments:
     static: tuple[str, ...]
     items: Sequence[str]
 
-    def joined(self) -> str:
-        parts: list[str] = [""] * (2 * len(self.items) + 1)
-        parts[0::2] = self.static
-        parts[1::2] = self.items
+    def joined(self, head: str = "", tail: str = "") -> str:
+        """The body (between `head` and `tail`, joined at once: a long page is megabytes)."""
+        parts: list[str] = [""] * (2 * len(self.items) + 3)
+        parts[1:-1:2] = self.static
+        parts[2:-1:2] = self.items
+        parts[0], parts[-1] = head, tail
         return "".join(parts)
 
 
