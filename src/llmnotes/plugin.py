@@ -458,7 +458,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             else:
                 again += 1
         if again:
-            log.info(f"llmnotes: {again} warning(s) as in the last rebuild, not repeated")
+            log.info(f"{again} warning(s) as in the last rebuild, not repeated")
 
     def _replace_notes(self, files: Files, config, kb: KnowledgeBase, labels: Labels, memo: Memo | None) -> None:
         """Every note becomes a generated page from its rendered Markdown; .txt notes become pages."""
