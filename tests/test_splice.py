@@ -25,9 +25,11 @@ def test_new_items_in_the_last_output_make_the_page_a_render_makes():
     layout = splice.layout(output, content, "---\ntitle: 时间线\n---\n", before)
     assert layout is not None and layout.head == HEAD and layout.tail == TAIL
     after = ["<li>Transformer · 自注意力总结</li>", "<li>BERT · 注意力笔记</li>"]
-    assert layout.output(after) == rendered(Segments(STATIC, after))[1]
-    assert "data-search-exclude" not in layout.output(after) and search.EXCLUDED_END not in layout.output(after)
-    assert layout.output(after, head="<new head>").startswith("<new head><div class")
+    assert layout.output(after).decode() == rendered(Segments(STATIC, after))[1]
+    assert layout.output(before.items).decode() == output  # items written again, as they were
+    written = layout.output(after).decode()
+    assert "data-search-exclude" not in written and search.EXCLUDED_END not in written
+    assert layout.output(after, head="<new head>").decode().startswith("<new head><div class")
 
 
 def test_no_layout_where_an_item_would_reach_the_search_index():
@@ -46,3 +48,12 @@ def test_no_layout_where_the_output_does_not_hold_the_content():
     page = Segments(STATIC, ["<li>a</li>", "<li>b</li>"])
     content, _ = rendered(page)
     assert splice.layout(HEAD + content.replace("<li>a", "<li>A") + TAIL, content, "", page) is None
+
+
+def test_a_spliced_page_is_written_as_mkdocs_writes_a_page():
+    """UTF-8, a lone surrogate (a broken character in a note) as a character reference."""
+    before = Segments(STATIC, ["<li>a</li>", "<li>b</li>"])
+    content, output = rendered(before)
+    layout = splice.layout(output, content, "", before)
+    after = ["<li>表情 😀</li>", "<li>broken \ud800</li>"]
+    assert layout.output(after) == rendered(Segments(STATIC, after))[1].encode("utf-8", errors="xmlcharrefreplace")

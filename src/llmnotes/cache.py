@@ -32,6 +32,7 @@ import copy
 import dataclasses
 import gc
 import hashlib
+import itertools
 import json
 import posixpath
 import re
@@ -409,6 +410,7 @@ class Fingerprints:
 
 # --------------------------------------------------------------------------- incremental serve
 
+_SEGMENT_SIGNS = itertools.count(1)
 _FM_TITLE = re.compile(r"\A---\n(?:.*\n)*?title: *(.*)\n", re.MULTILINE)
 
 
@@ -469,6 +471,8 @@ class Incremental:
         # src_uri → (Markdown, its signature, its nav entry) at the last build. A page the plugin
         # took from its Memo is the very same string: known by identity, not hashed again.
         self._seen: dict[str, tuple[str, str, str]] = {}
+        # src_uri → (front matter, pieces, items, signature) of the pages rendered in Segments (`_sign_segments`).
+        self._segment_signs: dict[str, tuple[str, Any, Sequence[str], str]] = {}
 
     def mark(self, files: Any, extra_key: str = "", new_words: Iterable[str] = (),
              segmented: Mapping[str, tuple[str, Any]] | None = None) -> int:
@@ -482,6 +486,8 @@ class Incremental:
         """
         docs = [f for f in files if f.is_documentation_page()]
         seen, self._seen = self._seen, {}
+        segmented = segmented or {}
+        self._sign_segments(segmented)
         signed = [(f, *self._signature(f, seen)) for f in docs]
         self._shown = {f.src_uri: entry for f, _, entry in signed}
         nav = digest(*sorted(self._shown.values()))
@@ -499,7 +505,6 @@ class Incremental:
                                         or bool(moved and _mentions(f, moved)))
             f.is_modified = (lambda uri=f.src_uri: self._changed.get(uri, True))  # read by MkDocs in a dirty build
         self._spliced = {}
-        segmented = segmented or {}
         self._layouts = {uri: done for uri, done in self._layouts.items() if uri in segmented}
         for uri, (front, segments) in segmented.items():
             done = self._layouts.get(uri)
@@ -566,7 +571,7 @@ class Incremental:
                      for other, old, new in retitled if navview.shows(page, other)] \
                 if uri in self._retitled_only else []
             items = self._spliced.pop(uri, None)
-            output: str | None = ""  # a neighbour's title changed, which only a navigation footer shows: as it was
+            output: str | bytes | None = ""  # a neighbour's title changed, which only a navigation footer shows: as it was
             try:
                 if items is not None:
                     done = self._layouts[uri]
@@ -587,7 +592,8 @@ class Incremental:
                 self._changed[uri] = True
                 continue
             if output:
-                write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+                write_file(output if isinstance(output, bytes) else output.encode("utf-8", errors="xmlcharrefreplace"),
+                           page.file.abs_dest_path)
             self._nav_only.discard(uri)
             if items is not None:
                 self.spliced += 1
@@ -616,8 +622,24 @@ class Incremental:
         self.rebuilt = {self._url_of[uri] for uri, changed in self._changed.items() if changed}
         return len(self.rebuilt)
 
+    def _sign_segments(self, segmented: Mapping[str, tuple[str, Any]]) -> None:
+        """A signature for each page rendered in Segments, without hashing its megabytes: the last
+        build's while its front matter and pieces are and each item is the very same string (the
+        items' Memo hands out the same objects), else one never given before."""
+        signs = {}
+        for uri, (front, segments) in segmented.items():
+            last = self._segment_signs.get(uri)
+            if (last is None or last[0] != front or last[1] is not segments.static
+                    or len(last[2]) != len(segments.items) or any(a is not b for a, b in zip(last[2], segments.items))):
+                last = (front, segments.static, segments.items, f"segments {next(_SEGMENT_SIGNS)}")
+            signs[uri] = last
+        self._segment_signs = signs
+
     def _signature(self, file: Any, seen: dict[str, tuple[str, str, str]]) -> tuple[str, str]:
         """`_page_signature` and `_nav_entry` of a page; last build's if its Markdown is the same string."""
+        signed = self._segment_signs.get(file.src_uri)
+        if signed is not None:
+            return signed[3], _nav_entry(file)
         content = getattr(file, "_content", None)
         if not isinstance(content, str):
             return _page_signature(file), _nav_entry(file)

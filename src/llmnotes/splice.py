@@ -24,7 +24,8 @@ rendered as before.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from . import search
 from .pages import Segments
@@ -39,10 +40,32 @@ class Layout:
     head: str  # the output before the content
     shown: tuple[str, ...]  # each piece as the output holds it
     tail: str  # the output after the content
+    # UTF-8 of the pieces and the tail, and of each item last written (by identity, with the
+    # item kept alive): a retitle encodes the few items it changed, not 13 MB of page again.
+    # Shared by the layouts `dataclasses.replace` makes of this one (a new head).
+    encoded: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def output(self, items: Sequence[str], head: str | None = None) -> str:
-        """The page with `items` in place of the last build's (and `head`, when given)."""
-        return Segments(self.shown, items).joined(self.head if head is None else head, self.tail)
+    def output(self, items: Sequence[str], head: str | None = None) -> bytes:
+        """The page, as written (UTF-8), with `items` in place of the last build's (and `head`, when given)."""
+        if "pieces" not in self.encoded:
+            self.encoded["pieces"] = (tuple(_utf8(s) for s in self.shown), _utf8(self.tail))
+        shown, tail = self.encoded["pieces"]
+        last: dict[int, tuple[str, bytes]] = self.encoded.get("items", {})
+        now: dict[int, tuple[str, bytes]] = {}
+        written: list[bytes] = []
+        for item in items:
+            known = last.get(id(item))
+            if known is None or known[0] is not item:
+                known = (item, _utf8(item))
+            now[id(item)] = known
+            written.append(known[1])
+        self.encoded["items"] = now
+        return Segments(shown, written).joined(_utf8(self.head if head is None else head), tail)
+
+
+def _utf8(text: str) -> bytes:
+    """As MkDocs writes a page (a lone surrogate as a character reference)."""
+    return text.encode("utf-8", errors="xmlcharrefreplace")
 
 
 def layout(output: str, content: str, front: str, segments: Segments) -> Layout | None:

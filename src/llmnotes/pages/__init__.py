@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, AnyStr
 
 import jinja2
 from markupsafe import Markup
@@ -66,13 +66,15 @@ class Segments:
     static: tuple[str, ...]
     items: Sequence[str]
 
-    def joined(self, head: str = "", tail: str = "") -> str:
-        """The body (between `head` and `tail`, joined at once: a long page is megabytes)."""
-        parts: list[str] = [""] * (2 * len(self.items) + 3)
+    def joined(self, head: AnyStr = "", tail: AnyStr = "") -> AnyStr:  # type: ignore[assignment]
+        """The body (between `head` and `tail`, joined at once: a long page is megabytes).
+        Segments of bytes join into bytes (`head` says which)."""
+        empty = head[:0]
+        parts: list[AnyStr] = [empty] * (2 * len(self.items) + 3)
         parts[1:-1:2] = self.static
         parts[2:-1:2] = self.items
         parts[0], parts[-1] = head, tail
-        return "".join(parts)
+        return empty.join(parts)
 
 
 @dataclass
