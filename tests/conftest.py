@@ -36,7 +36,8 @@ class ServedPage:
     """A generated page rendered as serve renders it, rebuild after rebuild: with a memo kept
     across rebuilds (each long page's items reused while unchanged), checked against a render
     without one. `render()` → (the page, how many items were rendered anew; a long page's frame,
-    the template around its items, rendered once per frame, is not counted)."""
+    the template around its items, rendered once per frame, is not counted, nor what the page
+    derives from the knowledge base as a whole, `PageContext.derived`)."""
 
     def __init__(self, emitter, folder: Path) -> None:
         from llmnotes.cache import Memo
@@ -53,12 +54,13 @@ class ServedPage:
         self.memo.new_build()
         before = self.memo.misses
         ctx = PageContext(kb, Labels("en", {}), memo=self.memo, fingerprints=Fingerprints(kb))
-        frames = []
-        pieces = ctx._pieces
-        ctx._pieces = lambda *args, **kwargs: frames.append(1) or pieces(*args, **kwargs)
+        others = []  # what the memo made that is no item
+        pieces, derived = ctx._pieces, ctx.derived
+        ctx._pieces = lambda *args, **kwargs: others.append(1) or pieces(*args, **kwargs)
+        ctx.derived = lambda name, parts, make: derived(name, parts, lambda: others.append(1) or make())
         page = self.emitter.build(ctx)[0]
         assert page.markdown == self.emitter.build(PageContext(kb, Labels("en", {})))[0].markdown
-        return page.markdown, self.memo.misses - before - len(frames)
+        return page.markdown, self.memo.misses - before - len(others)
 
 
 @pytest.fixture(scope="session")

@@ -357,6 +357,18 @@ class Memo:
         now[key] = value
         return value
 
+    def table(self, key: Any) -> tuple[dict[Any, Any], dict[Any, Any]]:
+        """A table of many values under one key (the items of a long page): (the table of the
+        last build that used it, this build's). A caller looks a value up in the first and puts
+        what it uses in the second, which the next build gets as its first: a lookup is one
+        dict access, not a `get` with its three generations, for each of 20,000 items."""
+        now, last, before = self._builds
+        made = now.get(key)
+        if made is None:
+            older = last.pop(key, None) or before.pop(key, None)
+            made = now[key] = (older[1] if older is not None else {}, {})
+        return made
+
     def __len__(self) -> int:
         return sum(map(len, self._builds))
 

@@ -171,11 +171,9 @@ class PageContext:
         everything the macro reads besides the labels, options and templates (`settings_key`).
         A page of thousands of items then renders again only the items an edit changed."""
         macro = self.macro(template, name, page_path, **context)
-        memo = self.memo
-        if memo is None:
+        if self.memo is None:
             return macro
-        settings = self.settings_key()
-        return lambda item: memo.get((template, name, page_path, settings, key(item)), lambda: macro(item))
+        return KeptItems(macro, key, self.memo, (template, name, page_path, self.settings_key()))
 
     def segmented(self, template: str, page_path: str, frame: Hashable, items: Sequence[Any], slot: str,
                   item: Callable[[Any], Markup], **context: Any) -> str | Segments:
@@ -190,7 +188,7 @@ class PageContext:
         static = self.memo.get(key, lambda: self._pieces(template, page_path, items, slot, **context))
         if static is None:  # the template did not print each item once, in order
             return self.render(template, page_path, **{slot: item}, **context)
-        return Segments(static, [item(x) for x in items])
+        return Segments(static, item.many(items) if isinstance(item, KeptItems) else [item(x) for x in items])
 
     def _pieces(self, template: str, page_path: str, items: Sequence[Any], slot: str,
                 **context: Any) -> tuple[str, ...] | None:
@@ -219,6 +217,14 @@ class PageContext:
 
         return dict(kb=self.kb, L=self.labels, href=href, note_href=note_href, page_path=page_path, **context)
 
+    def derived(self, name: str, parts: Sequence[str], make: Callable[[], Any]) -> Any:
+        """`make()`, a value made of the knowledge base's `parts` alone (`Fingerprints.part`),
+        kept across serve rebuilds while they are equal: a retitle, which changes none of the
+        events, does not group 8,000 events again. The value is shared: never change it."""
+        if self.memo is None:
+            return make()
+        return self.memo.get(("derived", name, *(self.fingerprints.part(p) for p in parts)), make)
+
     def later(self, template: str, page_path: str, **context: Any) -> Callable[[], str]:
         """`render`, when the page is first read (a `GeneratedPage` body)."""
         return partial(self.render, template, page_path, **context)
@@ -233,6 +239,45 @@ class PageContext:
             return render
         settings = self.settings_key()
         return lambda: memo.get((template, page_path, settings, key), render)
+
+
+class KeptItems:
+    """`PageContext.items` in serve: each item's HTML kept across rebuilds under its key."""
+
+    def __init__(self, macro: Callable[[Any], Markup], key: Callable[[Any], Hashable], memo: Memo,
+                 slot: tuple) -> None:
+        self.macro, self.key, self.memo, self.slot = macro, key, memo, slot
+
+    def __call__(self, item: Any) -> Markup:
+        last, now = self.memo.table(self.slot)
+        k = self.key(item)
+        made = now.get(k)
+        if made is None:
+            made = last.get(k)
+            if made is None:
+                made = self.macro(item)
+                self.memo.misses += 1
+            now[k] = made
+        return made
+
+    def many(self, items: Sequence[Any]) -> list[Markup]:
+        """Each item's HTML, in order (the same as calling this for each, with less of the work per item)."""
+        last, now = self.memo.table(self.slot)
+        key, macro = self.key, self.macro
+        made: list[Markup] = []
+        misses = self.memo.misses
+        for item in items:
+            k = key(item)
+            html = last.get(k)
+            if html is None:
+                html = now.get(k)
+                if html is None:
+                    html = macro(item)
+                    self.memo.misses += 1
+            now[k] = html
+            made.append(html)
+        self.memo.hits += len(items) - (self.memo.misses - misses)
+        return made
 
 
 _MARKER = re.compile("\0([0-9]+)\0")  # where `PageContext._pieces` printed an item

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..extract.links import SITES, link_key, site_of
+from ..model import Link
 from ..urls import name_slug
 from . import GeneratedPage, PageContext, Segments
 
@@ -33,27 +34,45 @@ class SiteGroup:
 
 def group_links(ctx: PageContext) -> list[SiteGroup]:
     kb, labels = ctx.kb, ctx.labels
-    entries: dict[str, LinkEntry] = {}
-    cited: dict[str, set[str]] = {}  # link key → paths of the notes already listed
-    hrefs: dict[str, str] = {}
-    sites: dict[str, list[LinkEntry]] = {}
-    for link in kb.links:
+    hrefs: dict[str, str] = {}  # one href per note, however many links it holds
+
+    def cited(paths: list[str]) -> list[tuple[str, str]]:
+        notes = []
+        for path in paths:
+            note = kb.notes.get(path)
+            if note is None:
+                continue
+            href = hrefs.get(path)
+            if href is None:
+                href = hrefs[path] = ctx.note_href(PAGE, path)
+            notes.append((note.title, href))
+        return notes
+
+    # The grouping reads the links alone: kept across serve rebuilds while they are the same
+    # (a retitle changes the titles of the citing notes, added here, not which links there are).
+    sites = ctx.derived("links", ["links"], lambda: _sites(kb.links))
+    return [SiteGroup(labels.get(s, s), "site-" + name_slug(s), [LinkEntry(url, text, cited(paths))
+                                                                  for url, text, paths in entries])
+            for s, entries in sites]
+
+
+def _sites(links: list[Link]) -> list[tuple[str, list[tuple[str, str, list[str]]]]]:
+    """The links, one entry per `link_key`, as (site, [(url, text, paths of the citing notes)]):
+    known sites first, in a fixed order, then the other hosts by number of links."""
+    entries: dict[str, tuple[str, list[str], list[str]]] = {}  # key → url, [text], citing notes
+    sites: dict[str, list[str]] = {}
+    for link in links:
         key = link_key(link.url)
         entry = entries.get(key)
         if entry is None:
-            entry = entries[key] = LinkEntry(link.url, link.text)
-            sites.setdefault(site_of(link.url), []).append(entry)
-        elif not entry.text and link.text:
-            entry.text = link.text
-        seen = cited.setdefault(key, set())
-        note = kb.notes.get(link.source.note)
-        if note is not None and note.path not in seen:
-            seen.add(note.path)
-            if note.path not in hrefs:  # one href per note, however many links it holds
-                hrefs[note.path] = ctx.note_href(PAGE, note.path)
-            entry.notes.append((note.title, hrefs[note.path]))
+            entry = entries[key] = (link.url, [link.text], [])
+            sites.setdefault(site_of(link.url), []).append(key)
+        elif not entry[1][0] and link.text:
+            entry[1][0] = link.text
+        if link.source.note not in entry[2]:
+            entry[2].append(link.source.note)
     order = sorted(sites, key=lambda s: (_KNOWN.index(s) if s in _KNOWN else len(_KNOWN), -len(sites[s]), s))
-    return [SiteGroup(labels.get(s, s), "site-" + name_slug(s), sites[s]) for s in order]
+    return [(s, [(entries[k][0], entries[k][1][0], entries[k][2]) for k in sites[s]]) for s in order]
 
 
 def key(ctx: PageContext) -> list[str]:

@@ -8,13 +8,16 @@ site's exports (entries.json, papers.bib, papers.csl.json) when the plugin write
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..arxiv import abs_url
 from ..exports import SITE_FILES, bib_keys
 from ..model import Paper
 from ..urls import relative_url
 from . import GeneratedPage, PageContext
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
 
 PAGE = "papers.md"
 
@@ -23,29 +26,34 @@ def _sort_date(p: Paper) -> str:
     return p.date.start if p.date else (p.arxiv_date or "")
 
 
-def _row(ctx: PageContext, p: Paper, key: str) -> dict[str, Any]:
-    kb = ctx.kb
-    tags: list[str] = []
-    for n in p.notes:
-        for t in kb.note_tags.get(n, []):
-            if t not in tags:
-                tags.append(t)
-    notes = [kb.notes[n] for n in p.notes if n in kb.notes]
-    links = [abs_url(p.arxiv)] if p.arxiv else []
-    links += [u for u in p.urls if u not in links and not u.startswith(tuple(links))][: 3 - len(links)]
-    return {"paper": p, "key": key, "title": p.title or (f"arXiv:{p.arxiv}" if p.arxiv else "?"),
-            "date": _sort_date(p), "tags": tags, "notes": notes, "links": links,
-            "line": p.source.line, "source_note": p.source.note}
+def _rows(kb: KnowledgeBase) -> list[dict[str, Any]]:
+    """Each paper's row without its citing notes, newest first (undated last). Reads the papers
+    and their notes' tags alone: kept across serve rebuilds while those are the same."""
+    rows = []
+    for p, key in zip(kb.papers, bib_keys(kb.papers)):
+        tags: list[str] = []
+        for n in p.notes:
+            for t in kb.note_tags.get(n, []):
+                if t not in tags:
+                    tags.append(t)
+        links = [abs_url(p.arxiv)] if p.arxiv else []
+        links += [u for u in p.urls if u not in links and not u.startswith(tuple(links))][: 3 - len(links)]
+        row = {"paper": p, "key": key, "title": p.title or (f"arXiv:{p.arxiv}" if p.arxiv else "?"),
+               "date": _sort_date(p), "tags": tags, "links": links, "line": p.source.line,
+               "source_note": p.source.note}
+        # What papers_row.html reads of the row and its paper (`_row_key` adds the citing notes).
+        row["shown"] = (key, row["title"], row["date"], tuple(tags), tuple(links), p.inferred, p.arxiv,
+                        tuple(p.summary[:2]), (p.date.raw, p.date.start) if p.date else None,
+                        p.arxiv_date, p.date_mismatch, p.venue, tuple(p.code))
+        rows.append(row)
+    dated = sorted((r for r in rows if r["date"]), key=lambda r: r["date"], reverse=True)
+    return dated + [r for r in rows if not r["date"]]
 
 
 def _row_key(r: dict[str, Any]) -> tuple:
     """Everything papers_row.html reads of a row: the row's fields, the paper's, and each citing
     note's title and page (its link)."""
-    p = r["paper"]
-    return (r["key"], r["title"], r["date"], tuple(r["tags"]), tuple(r["links"]),
-            tuple((n.path, n.title, n.page_path) for n in r["notes"]),
-            p.inferred, p.arxiv, tuple(p.summary[:2]), (p.date.raw, p.date.start) if p.date else None,
-            p.arxiv_date, p.date_mismatch, p.venue, tuple(p.code))
+    return r["shown"], tuple((n.path, n.title, n.page_path) for n in r["notes"])
 
 
 def key(ctx: PageContext) -> list[str]:
@@ -55,10 +63,8 @@ def key(ctx: PageContext) -> list[str]:
 
 def build(ctx: PageContext) -> list[GeneratedPage]:
     kb, L = ctx.kb, ctx.labels
-    keys = bib_keys(kb.papers)
-    rows = [_row(ctx, p, k) for p, k in zip(kb.papers, keys)]
-    dated = sorted((r for r in rows if r["date"]), key=lambda r: r["date"], reverse=True)
-    rows = dated + [r for r in rows if not r["date"]]
+    rows = [dict(r, notes=[kb.notes[n] for n in r["paper"].notes if n in kb.notes])
+            for r in ctx.derived("papers", ["papers", "note_tags"], lambda: _rows(kb))]
     tags = sorted({t for r in rows for t in r["tags"]}, key=str.casefold)
     exports = []
     if ctx.options.get("exports", True) is not False:

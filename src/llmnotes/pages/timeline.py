@@ -158,32 +158,48 @@ def event_key(ctx: PageContext, tag_pages: bool) -> Callable[[TimelineEvent], tu
     templates: the event, its note's title and page, whether each of its tags has a page,
     and, for text holding a link (`[`), the names links resolve to (`Fingerprints.names`)."""
     kb = ctx.kb
+    names = ctx.fingerprints.names() if ctx.fingerprints is not None else ""
+    shown: dict[str, tuple[str, str]] = {}  # note path → its title and page: each note's once, not each event's
+    pages: dict[tuple[str, ...], tuple[bool, ...]] = {}  # an event's tags → whether each has a page
 
     def key(ev: TimelineEvent) -> tuple:
-        note = kb.notes[ev.source.note]
-        names = ctx.fingerprints.names() if "[" in ev.text and ctx.fingerprints is not None else ""
-        return (ev.date.start, ev.date.end, ev.text, tuple(ev.tags), ev.source.note, ev.source.line, ev.inferred,
-                note.title, note.page_path, tuple(t in kb.tags for t in ev.tags) if tag_pages else (), names)
+        note = shown.get(ev.source.note)
+        if note is None:
+            n = kb.notes[ev.source.note]
+            note = shown[ev.source.note] = (n.title, n.page_path)
+        tags = tuple(ev.tags)
+        has_page = ()
+        if tag_pages:
+            has_page = pages.get(tags)
+            if has_page is None:
+                has_page = pages[tags] = tuple(t in kb.tags for t in tags)
+        return (ev.date.start, ev.date.end, ev.text, tags, ev.source.note, ev.source.line, ev.inferred,
+                note, has_page, names if "[" in ev.text else "")
 
     return key
+
+
+def _arranged(events: list[TimelineEvent]) -> tuple[list[Year], list[str], list[TimelineEvent], tuple]:
+    """What the page shows of the events as a whole: years and months, every tag, the events in
+    the page's order, and the frame (what timeline.html reads besides the events' items)."""
+    tags = sorted({t for ev in events for t in ev.tags}, key=str.casefold)
+    years = group(events)
+    frame = (tuple(tags), len(events), tuple((y.year, y.count, tuple((m.key, m.label, len(m.events))
+                                                                   for m in y.months)) for y in years))
+    return years, tags, [ev for y in years for m in y.months for ev in m.events], frame
 
 
 def build(ctx: PageContext) -> list[GeneratedPage]:
     kb, L = ctx.kb, ctx.labels
 
     def body() -> str | Segments:  # grouping too is done when the page is read (on whichever core converts it)
-        tags = sorted({t for ev in kb.events for t in ev.tags}, key=str.casefold)
+        years, tags, events, frame = ctx.derived("timeline", ["events"], lambda: _arranged(kb.events))
         tag_pages = ctx.options.get("tags", True) is not False
         parts = {"inline": InlineRenderer(ctx, PAGE), "tag_pages": tag_pages,
                  "date_label": lambda ev: date_label(ev, L["present"])}
         # Each event's item, kept across serve rebuilds while what it shows is the same: an edit of
         # one note, or a retitle, renders that note's events again, not the 8,000 of a large timeline.
         item = ctx.items("timeline_event.html", "event", PAGE, event_key(ctx, tag_pages), **parts)
-        years = group(kb.events)
-        # What timeline.html reads besides the events' items (which are in this order).
-        frame = (tuple(tags), len(kb.events), tuple((y.year, y.count, tuple((m.key, m.label, len(m.events))
-                                                                          for m in y.months)) for y in years))
-        events = [ev for y in years for m in y.months for ev in m.events]
         return ctx.segmented("timeline.html", PAGE, frame, events, "item", item, years=years, tags=tags,
                              count=len(kb.events), **parts)
 
