@@ -157,3 +157,23 @@ def test_the_sentence_around_a_link(line, expected):
 ])
 def test_names_compare_as_nfkc_case_folded_with_spaces_collapsed(text: str, key: str) -> None:
     assert normalize(text) == key
+
+
+def test_a_resolver_after_a_retitle_keeps_only_the_lookups_the_retitle_does_not_reach():
+    """Serve: the next resolver takes over the last one's lookups, except those of the names
+    whose notes changed; every lookup is still what a resolver made from scratch gives."""
+    def notes(title_b: str) -> list[Note]:
+        return [Note("a/Attention.md", "Attention", ""), Note("b/RoPE.md", title_b, "", aliases=["旋转位置编码"]),
+                Note("c/Old Title.md", "Other", "")]
+
+    names = ["Attention", "RoPE", "位置编码", "旋转位置编码", "Old Title", "b/RoPE", "a/Attention.md", "无此笔记"]
+    before = Resolver(notes("位置编码"), track=True)
+    for name in names:
+        before.candidates(name)
+    after = Resolver(notes("Old Title"), track=True)
+    after.take_lookups(before)
+    assert "Attention" in after._found and "旋转位置编码" in after._found  # not reached by the retitle
+    assert "位置编码" not in after._found and "Old Title" not in after._found  # the old and the new title
+    fresh = Resolver(notes("Old Title"))
+    assert {n: after.candidates(n) for n in names} == {n: fresh.candidates(n) for n in names}
+    assert after.candidates("位置编码") == [] and after.candidates("Old Title") == ["c/Old Title.md"]

@@ -166,7 +166,8 @@ def _resolver(notes: dict[str, Note], cache: dict[str, Any] | None) -> Resolver:
     """The resolver of these notes; across serve rebuilds, the last one while no name changed.
 
     It reads each note's path, title and aliases only, so after an edit that changes none
-    of them (most edits) the previous resolver, and the lookups it remembers, still hold.
+    of them (most edits) the previous resolver, and the lookups it remembers, still hold;
+    after one that does, the new resolver keeps the lookups the change does not reach.
     """
     if cache is None:
         return Resolver(notes.values())
@@ -174,7 +175,9 @@ def _resolver(notes: dict[str, Note], cache: dict[str, Any] | None) -> Resolver:
     kept = cache.get("resolver")
     if kept is not None and kept[0] == names:
         return kept[1]
-    resolver = Resolver(notes.values())
+    resolver = Resolver(notes.values(), track=True)
+    if kept is not None:
+        resolver.take_lookups(kept[1])
     cache["resolver"] = (names, resolver)
     return resolver
 

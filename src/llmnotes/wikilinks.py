@@ -237,11 +237,14 @@ class Resolver:
     alias match, which beats a title match.
     """
 
-    def __init__(self, notes: Iterable[Note]):
+    def __init__(self, notes: Iterable[Note], track: bool = False):
         self.keys: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.paths: dict[str, str] = {}
         # name → candidates: the same names are looked up again and again (links, roadmap nodes).
         self._found: dict[str, list[str]] = {}
+        # With `track` (serve): name → the keys its lookup read, so that the next resolver
+        # takes over the lookups a change of names does not reach (`take_lookups`).
+        self._read: dict[str, frozenset[str]] | None = {} if track else None
         for note in notes:
             self.paths[note.path.casefold()] = note.path
             tiers = ((0, [note.stem, posixpath.splitext(note.path)[0]]), (1, note.aliases), (2, [note.title]))
@@ -265,7 +268,34 @@ class Resolver:
         found = self._found.get(name)
         if found is None:
             found = self._found[name] = self._candidates(name)
+            if self._read is not None:
+                self._read[name] = self._keys_read(name)
         return list(found)
+
+    def take_lookups(self, old: Resolver) -> None:
+        """Keep the lookups of `old` (the last serve rebuild's resolver, tracking them) that read
+        no key whose notes differ here: a retitle changes two keys (the old and the new title),
+        and the thousands of names links and roadmaps look up are not looked up again."""
+        if self._read is None or old._read is None:
+            return
+        changed = {k for k in old.keys.keys() | self.keys.keys() if old.keys.get(k) != self.keys.get(k)}
+        for name, read in old._read.items():
+            if read.isdisjoint(changed):
+                self._found[name], self._read[name] = old._found[name], read
+
+    @staticmethod
+    def _keys_read(name: str) -> frozenset[str]:
+        """Every key `_candidates(name)` may read (of each variant it may try)."""
+        name = name.strip()
+        keys = set()
+        for variant in (name, name.rstrip(TRAILING_MARKS).strip()):
+            base, ext = posixpath.splitext(variant)
+            if ext.lower() in NOTE_EXTS:
+                variant = base
+            keys.add(norm(variant))
+            if "/" in variant:
+                keys.add(norm(variant.rsplit("/", 1)[1]))
+        return frozenset(keys)
 
     def _candidates(self, name: str) -> list[str]:
         name = name.strip()
