@@ -28,29 +28,43 @@ FORMATS = ("json", "bibtex", "csl")
 SITE_FILES = {"json": "entries.json", "bibtex": "papers.bib", "csl": "papers.csl.json"}
 
 
-def render(kb: KnowledgeBase, fmt: str, use_directory_urls: bool = True, compact: bool = False,
-           part: Callable[[str, Callable[[], str]], str] | None = None) -> str:
+def render(kb: KnowledgeBase, fmt: str, use_directory_urls: bool = True, compact: bool = False) -> str:
     """The export of `kb` in `fmt` as text (ends with a newline); note URLs as the site writes them.
 
     `compact`: JSON without indentation, as a site ships it. Indented JSON is for a person
     reading the CLI's output; it is a third bigger and, being written by Python's pure-Python
     encoder, about ten times slower to produce (1 s for a 2,000-note vault).
-
-    `part(name, make)`: compact JSON is written a top-level field at a time, each field's
-    text from `part` (`make()` unless the caller kept it; `serve` keeps each under `key`):
-    a retitle then writes the note list again, not the 5 MB of every entry.
     """
     if fmt == "json" and compact:
-        make = part or (lambda name, make_text: make_text())
-        # What json.dumps writes of a dict with compact separators, a field at a time.
-        return "{" + ",".join(f"{_compact(name)}:" + make(name, lambda f=f: _compact(f()))
-                              for name, f in _json_fields(kb, use_directory_urls).items()) + "}\n"
+        return encoded(kb, fmt, use_directory_urls).decode("utf-8")
     if fmt == "bibtex":
         return to_bibtex(kb.papers)
     if fmt in ("json", "csl"):
         data = to_json_data(kb, use_directory_urls) if fmt == "json" else to_csl(kb.papers)
         return (_compact(data) if compact else json.dumps(data, ensure_ascii=False, indent=1)) + "\n"
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def encoded(kb: KnowledgeBase, fmt: str, use_directory_urls: bool = True,
+            part: Callable[[str, Callable[[], bytes]], bytes] | None = None) -> bytes:
+    """`render(..., compact=True)` as UTF-8, as a site ships it.
+
+    `part(name, make)`: the JSON export is written a top-level field at a time, each field's
+    UTF-8 from `part` (`make()` unless the caller kept it; `serve` keeps each under `key`),
+    and joined as bytes: a retitle then writes the note list again, not the 5 MB of every
+    entry, and copies the rest once.
+    """
+    if fmt != "json":
+        return render(kb, fmt, use_directory_urls, compact=True).encode("utf-8")
+    make = part or (lambda name, make_field: make_field())
+    # What json.dumps writes of a dict with compact separators, a field at a time.
+    pieces: list[bytes] = []
+    for name, field in _json_fields(kb, use_directory_urls).items():
+        pieces += [b",", _compact(name).encode("utf-8"), b":",
+                   make(name, lambda field=field: _compact(field()).encode("utf-8"))]
+    pieces[0] = b"{"
+    pieces.append(b"}\n")
+    return b"".join(pieces)
 
 
 def _compact(value: Any) -> str:

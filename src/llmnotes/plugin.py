@@ -522,7 +522,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         """entries.json, papers.bib and papers.csl.json at the site root (the papers page links them)."""
         urls = str(config.use_directory_urls)
 
-        def kept_part(field: str, make_field: Callable[[], str]) -> str:
+        def kept_part(field: str, make_field: Callable[[], bytes]) -> bytes:
             # In serve, each field of the JSON export is kept on its own: a retitle writes the note list again only.
             assert memo is not None
             return memo.get(("export part", digest(urls, *exports.key(fingerprints, "json", field))), make_field)
@@ -531,14 +531,15 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             old = files.get_file_from_path(name)
             if old is not None:
                 files.remove(old)
-            def make(fmt: str = fmt) -> str:
-                return exports.render(kb, fmt, config.use_directory_urls, compact=True,
-                                      part=kept_part if memo is not None else None)
             if memo is None:  # a build: written when MkDocs copies the files, while workers build pages
-                files.append(self._generated_file(config, name, make))
+                files.append(self._generated_file(config, name, partial(exports.render, kb, fmt,
+                                                                        config.use_directory_urls, compact=True)))
                 continue
+            # Serve: kept as the bytes written, as MkDocs writes bytes as they are.
             key = digest(urls, *exports.key(fingerprints, fmt))
-            files.append(File.generated(config, name, content=memo.get(("export", key), make)))
+            content = memo.get(("export", key), lambda fmt=fmt: exports.encoded(kb, fmt, config.use_directory_urls,
+                                                                                 part=kept_part))
+            files.append(File.generated(config, name, content=content))
 
 
 def _index_segmentation() -> Callable[[str], str]:
