@@ -65,6 +65,14 @@ def is_note_file(name: str) -> bool:
     return posixpath.splitext(name)[1].lower() in NOTE_SUFFIXES
 
 
+def _is_dir(entry: os.DirEntry) -> bool:
+    """As os.walk tells a folder (a link to a folder is one; an unreadable entry is not)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def walk_vault(root: Path) -> tuple[list[str], list[str], list[Diagnostic]]:
     """Note paths and asset paths under `root` (posix, relative), never leaving it.
 
@@ -76,26 +84,32 @@ def walk_vault(root: Path) -> tuple[list[str], list[str], list[Diagnostic]]:
     notes: list[str] = []
     assets: list[str] = []
     diags: list[Diagnostic] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        rel_dir = "" if rel_dir == "." else rel_dir
-        kept = []
-        for d in sorted(dirnames):
-            if d.startswith("."):
+
+    def visit(folder: str, rel_dir: str) -> None:
+        # os.scandir: whether an entry is a folder or a link comes with its name (no stat of
+        # each of a vault's thousands of files), in the order os.walk would give them.
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError:
+            return  # as os.walk: a folder that cannot be listed is left out
+        folders = []
+        for e in entries:
+            if e.name.startswith(".") or not _is_dir(e):
                 continue
-            if os.path.islink(os.path.join(dirpath, d)):
-                diags.append(Diagnostic("info", posixpath.join(rel_dir, d), None,
+            if e.is_symlink():
+                diags.append(Diagnostic("info", posixpath.join(rel_dir, e.name), None,
                                         "symbolic link to a folder is not followed"))
                 continue
-            kept.append(d)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if name.startswith("."):
+            folders.append(e)
+        for e in entries:
+            name = e.name
+            if name.startswith(".") or _is_dir(e):
                 continue
             rel = posixpath.join(rel_dir, name)
-            if os.path.islink(os.path.join(dirpath, name)):  # os.path: a vault has thousands of files
+            if e.is_symlink():
                 try:
-                    target = Path(dirpath, name).resolve(strict=True)
+                    target = Path(e.path).resolve(strict=True)
                 except (OSError, RuntimeError):
                     diags.append(Diagnostic("warning", rel, None, "broken or looping symbolic link; skipped"))
                     continue
@@ -111,6 +125,10 @@ def walk_vault(root: Path) -> tuple[list[str], list[str], list[Diagnostic]]:
             else:
                 diags.append(Diagnostic("info", rel, None, f"not a note or a known asset ({suffix or 'no suffix'}); "
                                         "left out of the site"))
+        for e in folders:
+            visit(e.path, posixpath.join(rel_dir, e.name))
+
+    visit(str(root), "")
     return notes, assets, diags
 
 
