@@ -43,6 +43,7 @@ class ServedPage:
         from llmnotes.cache import Memo
 
         self.emitter, self.folder, self.memo = emitter, folder, Memo()
+        self.fingerprints = None  # the last render's, as serve keeps them
 
     def render(self) -> tuple[str, int]:
         from llmnotes.cache import Fingerprints
@@ -53,7 +54,8 @@ class ServedPage:
         kb = KnowledgeBase.build(self.folder)
         self.memo.new_build()
         before = self.memo.misses
-        ctx = PageContext(kb, Labels("en", {}), memo=self.memo, fingerprints=Fingerprints(kb))
+        self.fingerprints = Fingerprints(kb, self.fingerprints)
+        ctx = PageContext(kb, Labels("en", {}), memo=self.memo, fingerprints=self.fingerprints)
         others = []  # what the memo made that is no item
         pieces, derived = ctx._pieces, ctx.derived
         ctx._pieces = lambda *args, **kwargs: others.append(1) or pieces(*args, **kwargs)

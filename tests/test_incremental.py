@@ -473,6 +473,26 @@ def test_fingerprints_follow_every_change_of_a_part_and_keep_an_equal_one():
     assert (back.part("events"), back.part("tags")) == digests[:2]
 
 
+def test_fingerprints_name_the_notes_whose_names_changed_since_the_last_build():
+    from types import SimpleNamespace
+
+    from llmnotes.cache import Fingerprints
+    from llmnotes.model import Note
+
+    def kb(*notes: Note) -> SimpleNamespace:
+        return SimpleNamespace(notes={n.path: n for n in notes}, concepts={}, tags={})
+
+    a, b = Note("a.md", "注意力", ""), Note("b.md", "位置编码", "", aliases=["RoPE"])
+    first = Fingerprints(kb(a, b))
+    assert first.changed_notes() is None and not first.same_as_last("\0names")  # no last build
+    same = Fingerprints(kb(a, b), first)
+    assert same.changed_notes() == set() and same.same_as_last("\0names")
+    retitled = Fingerprints(kb(Note("a.md", "自注意力", ""), b), same)
+    assert retitled.changed_notes() == {"a.md"} and not retitled.same_as_last("\0names")
+    moved = Fingerprints(kb(Note("a.md", "自注意力", ""), Note("c.md", "新笔记", "")), retitled)
+    assert moved.changed_notes() == {"b.md", "c.md"}  # one gone, one added
+
+
 def test_memo_keeps_a_value_through_two_builds_unused_and_forgets_it_in_the_third():
     memo = Memo()
     made: list[str] = []

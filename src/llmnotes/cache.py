@@ -406,6 +406,27 @@ class Fingerprints:
 
         return self._digest("\0names", names)
 
+    def same_as_last(self, name: str) -> bool:
+        """Whether part `name` ("\0names" for `names`) is as at the last build; False when unknown."""
+        digest_now = self.names() if name == "\0names" else self.part(name)
+        before = self._previous
+        return before is not None and before._done.get(name) == digest_now
+
+    def changed_notes(self) -> set[str] | None:
+        """Paths of the notes whose path, page, title or aliases differ from the last build's,
+        added and removed ones included; None when there was no last build to compare with."""
+        self.names()
+        before = self._previous
+        if before is None or "\0names" not in before._values:
+            return None
+        made = self.__dict__.get("_changed_notes")
+        if made is None:
+            last = {n[0]: n for n in before._values["\0names"][0]}
+            now = self._values["\0names"][0]
+            made = {n[0] for n in now if last.get(n[0]) != n} | (last.keys() - {n[0] for n in now})
+            self.__dict__["_changed_notes"] = made
+        return made
+
     def _digest(self, name: str, value_of: Callable[[], Any]) -> str:
         hit = self._done.get(name)
         if hit is not None:

@@ -176,19 +176,21 @@ class PageContext:
         return KeptItems(macro, key, self.memo, (template, name, page_path, self.settings_key()))
 
     def segmented(self, template: str, page_path: str, frame: Hashable, items: Sequence[Any], slot: str,
-                  item: Callable[[Any], Markup], **context: Any) -> str | Segments:
+                  item: Callable[[Any], Markup], unchanged: Callable[[Any], bool] | None = None,
+                  **context: Any) -> str | Segments:
         """`render` of a template that prints `slot(x)` for each x of `items`, in order, and reads
         nothing else of them: in serve, the page in `Segments`. The template is rendered once per
         `frame`, which must name everything it reads besides the items, the labels, options and
         templates (`settings_key`), with a marker in place of each item; the items are `item`'s
-        (`items`, kept one by one). A template of the site's own renders as usual."""
+        (`items`, kept one by one; see `KeptItems.many` for `unchanged`). A template of the
+        site's own renders as usual."""
         if self.memo is None or self._overridden(template):
             return self.render(template, page_path, **{slot: item}, **context)
         key = (template, page_path, self.settings_key(), "frame", len(items), frame)
         static = self.memo.get(key, lambda: self._pieces(template, page_path, items, slot, **context))
         if static is None:  # the template did not print each item once, in order
             return self.render(template, page_path, **{slot: item}, **context)
-        return Segments(static, item.many(items) if isinstance(item, KeptItems) else [item(x) for x in items])
+        return Segments(static, item.many(items, unchanged) if isinstance(item, KeptItems) else [item(x) for x in items])
 
     def _pieces(self, template: str, page_path: str, items: Sequence[Any], slot: str,
                 **context: Any) -> tuple[str, ...] | None:
@@ -260,13 +262,30 @@ class KeptItems:
             now[k] = made
         return made
 
-    def many(self, items: Sequence[Any]) -> list[Markup]:
-        """Each item's HTML, in order (the same as calling this for each, with less of the work per item)."""
+    def many(self, items: Sequence[Any], unchanged: Callable[[Any], bool] | None = None) -> list[Markup]:
+        """Each item's HTML, in order (the same as calling this for each, with less of the work per item).
+
+        `unchanged(item)`: whether everything the item's key reads besides the item itself is
+        as at the last build. When `items` is the very list of the last build (a value the page
+        keeps, `PageContext.derived`), an unchanged item takes its last key and HTML by its place,
+        without its key being made: a retitle makes the keys of one note's events, not 8,000.
+        """
         last, now = self.memo.table(self.slot)
         key, macro = self.key, self.macro
+        places = last.get(_PLACES)  # (items, keys, HTML) of the last build
+        if unchanged is None or places is None or places[0] is not items:
+            unchanged = None
+        else:
+            now.update(last)  # the last build's keys, kept without hashing them again
+            _, last_keys, last_made = places
+        keys: list[Hashable] = []
         made: list[Markup] = []
         misses = self.memo.misses
-        for item in items:
+        for i, item in enumerate(items):
+            if unchanged is not None and unchanged(item):
+                keys.append(last_keys[i])
+                made.append(last_made[i])
+                continue
             k = key(item)
             html = last.get(k)
             if html is None:
@@ -275,11 +294,14 @@ class KeptItems:
                     html = macro(item)
                     self.memo.misses += 1
             now[k] = html
+            keys.append(k)
             made.append(html)
+        now[_PLACES] = (items, keys, made)
         self.memo.hits += len(items) - (self.memo.misses - misses)
         return made
 
 
+_PLACES = object()  # KeptItems' entry of a table: its items, keys and HTML in order
 _MARKER = re.compile("\0([0-9]+)\0")  # where `PageContext._pieces` printed an item
 _ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
 

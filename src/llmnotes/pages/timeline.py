@@ -179,6 +179,19 @@ def event_key(ctx: PageContext, tag_pages: bool) -> Callable[[TimelineEvent], tu
     return key
 
 
+def unchanged_events(ctx: PageContext, tag_pages: bool) -> Callable[[TimelineEvent], bool] | None:
+    """Whether what `event_key` reads of an event besides the event itself is as at the last build
+    (KeptItems.many): its note's title and page; its tags' pages (whether each has one); the
+    names its text's links resolve by. None when that cannot be told."""
+    fp = ctx.fingerprints
+    changed = fp.changed_notes() if fp is not None else None
+    if changed is None or (tag_pages and not fp.same_as_last("tags")):
+        return None
+    if fp.same_as_last("\0names"):
+        return lambda ev: ev.source.note not in changed
+    return lambda ev: ev.source.note not in changed and "[" not in ev.text
+
+
 def _arranged(events: list[TimelineEvent]) -> tuple[list[Year], list[str], list[TimelineEvent], tuple]:
     """What the page shows of the events as a whole: years and months, every tag, the events in
     the page's order, and the frame (what timeline.html reads besides the events' items)."""
@@ -201,6 +214,6 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
         # one note, or a retitle, renders that note's events again, not the 8,000 of a large timeline.
         item = ctx.items("timeline_event.html", "event", PAGE, event_key(ctx, tag_pages), **parts)
         return ctx.segmented("timeline.html", PAGE, frame, events, "item", item, years=years, tags=tags,
-                             count=len(kb.events), **parts)
+                             count=len(kb.events), unchanged=unchanged_events(ctx, tag_pages), **parts)
 
     return [GeneratedPage(PAGE, L["timeline"], body)]
