@@ -23,6 +23,14 @@ def test_the_entry_linking_the_retitled_page_gets_the_new_title_and_nothing_else
     assert got == _page(_entry("../a/", "甲 &amp; 新") + _entry("../b/", "甲乙"), content=_entry("../a/", "甲"))
 
 
+def test_a_page_as_written_is_patched_as_its_text_is():
+    """Serve patches the page's file as it reads it (UTF-8 bytes): the same page, encoded."""
+    page = _page(_entry("../a/", "甲") + _entry("../b/", "甲乙"), content="<p>正文 😀</p>")
+    changes = [("../a/", "甲", "甲 &amp; 新")]
+    assert navpatch.retitled(page.encode("utf-8"), changes) == navpatch.retitled(page, changes).encode("utf-8")
+    assert navpatch.retitled(_page(_entry("../b/", "乙")).encode("utf-8"), changes) is None
+
+
 def test_a_page_whose_navigation_does_not_hold_the_entry_exactly_once_is_left_to_the_theme():
     assert navpatch.retitled(_page(_entry("../b/", "乙")), [("../a/", "甲", "新")]) is None  # not there
     twice = _page(_entry("../a/", "甲") + _entry("../a/", "甲"))

@@ -604,7 +604,7 @@ class Incremental:
                      for other, old, new in retitled if navview.shows(page, other)] \
                 if uri in self._retitled_only else []
             items = self._spliced.pop(uri, None)
-            output: str | bytes | None = ""  # a neighbour's title changed, which only a navigation footer shows: as it was
+            output: bytes | None = b""  # a neighbour's title changed, which only a navigation footer shows: as it was
             try:
                 if items is not None:
                     done = self._layouts[uri]
@@ -613,20 +613,19 @@ class Incremental:
                     if output is not None:
                         self._layouts[uri] = dataclasses.replace(done, head=head)
                 elif shown:
-                    output = navpatch.retitled(Path(page.file.abs_dest_path).read_text(encoding="utf-8"), shown)
+                    output = navpatch.retitled(Path(page.file.abs_dest_path).read_bytes(), shown)
                     done = self._layouts.pop(uri, None)  # its layout, as the page now is
                     head = navpatch.retitled(done.head, shown) if done is not None and output else None
                     if head is not None:
                         self._layouts[uri] = dataclasses.replace(done, head=head)
-            except (OSError, UnicodeDecodeError, TypeError):
+            except (OSError, TypeError):
                 output = None
             if output is None:
                 read(page)
                 self._changed[uri] = True
                 continue
             if output:
-                write_file(output if isinstance(output, bytes) else output.encode("utf-8", errors="xmlcharrefreplace"),
-                           page.file.abs_dest_path)
+                write_file(output, page.file.abs_dest_path)  # as written (UTF-8), patched
             self._nav_only.discard(uri)
             if items is not None:
                 self.spliced += 1

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 from . import navview
 
@@ -63,19 +63,26 @@ def writable(title: str) -> bool:
     return isinstance(title, str) and bool(title) and title == title.strip() and "\n" not in title and "\r" not in title
 
 
-def retitled(output: str, changes: Iterable[tuple[str, str, str]]) -> str | None:
+def retitled(output: AnyStr, changes: Iterable[tuple[str, str, str]]) -> AnyStr | None:
     """`output` with each entry (href, old title, new title) written with its new title; None
-    unless each entry is found exactly once in the page's primary navigation."""
-    start = output.find(_PRIMARY)
-    end = output.find(_CONTENT, start)
+    unless each entry is found exactly once in the page's primary navigation. `output` may be
+    the page as written (UTF-8 bytes): patched so, it is neither decoded nor encoded again."""
+    text = (lambda s: s) if isinstance(output, str) else _utf8
+    start = output.find(text(_PRIMARY))
+    end = output.find(text(_CONTENT), start)
     if start < 0 or end < 0:
         return None
     region = output[start:end]
     for href, old, new in changes:
         if not writable(old) or not writable(new):
             return None
-        before = _ENTRY.format(href=href, title=old)
+        before = text(_ENTRY.format(href=href, title=old))
         if region.count(before) != 1:
             return None
-        region = region.replace(before, _ENTRY.format(href=href, title=new))
+        region = region.replace(before, text(_ENTRY.format(href=href, title=new)))
     return output[:start] + region + output[end:]
+
+
+def _utf8(text: str) -> bytes:
+    """As MkDocs writes a page."""
+    return text.encode("utf-8", errors="xmlcharrefreplace")
