@@ -462,9 +462,10 @@ def _page_signature(file: Any) -> str:
     return f"{st.st_mtime_ns}:{st.st_size}"
 
 
-def _nav_entry(file: Any) -> str:
-    """What the navigation shows of a page: its path and title (front matter of a generated page)."""
-    content = getattr(file, "_content", None)
+def _nav_entry(file: Any, front: str | None = None) -> str:
+    """What the navigation shows of a page: its path and title (front matter of a generated page,
+    `front` when given)."""
+    content = front if front is not None else getattr(file, "_content", None)
     if isinstance(content, str):
         m = _FM_TITLE.match(content[:2000])
         return f"{file.src_uri}\t{m.group(1) if m else ''}"
@@ -670,8 +671,8 @@ class Incremental:
     def _signature(self, file: Any, seen: dict[str, tuple[str, str, str]]) -> tuple[str, str]:
         """`_page_signature` and `_nav_entry` of a page; last build's if its Markdown is the same string."""
         signed = self._segment_signs.get(file.src_uri)
-        if signed is not None:
-            return signed[3], _nav_entry(file)
+        if signed is not None:  # from its front matter: its Markdown is not made unless read
+            return signed[3], _nav_entry(file, signed[0])
         content = getattr(file, "_content", None)
         if not isinstance(content, str):
             return _page_signature(file), _nav_entry(file)

@@ -502,9 +502,15 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             old = files.src_uris.get(page.path)
             if old is not None:
                 files.remove(old)
-            files.append(self._generated_file(config, page.path, partial(GeneratedPage.markdown.fget, page)))
+            if self._renders is not None:
+                page.make_body()
             if page.segments is not None:  # serve: a change of its items alone is spliced in (splice.py)
                 self._segmented[page.path] = (front_matter(page.title, page.meta), page.segments)
+                # Its megabytes of Markdown are joined only if MkDocs reads the page (not if spliced).
+                files.append(parallel.DeferredFile.deferred(config, page.path,
+                                                            partial(GeneratedPage.markdown.fget, page)))
+                continue
+            files.append(self._generated_file(config, page.path, partial(GeneratedPage.markdown.fget, page)))
 
     def _generated_file(self, config, src: str, make: Callable[[], str]) -> File:
         """A file we generate; in a build, made when MkDocs reads it (a page: on whichever core

@@ -81,19 +81,26 @@ class Segments:
 class GeneratedPage:
     path: str  # source path in the site, e.g. "timeline.md"
     title: str
-    body: str | Callable[[], str | Segments]  # Markdown/HTML body (without front matter), or what renders it
+    body: str | Segments | Callable[[], str | Segments]  # Markdown/HTML body (no front matter), or what renders it
     meta: dict[str, Any] = field(default_factory=dict)
     segments: Segments | None = None  # the body in pieces, when it was rendered so (`PageContext.segmented`)
+
+    def make_body(self) -> None:
+        """Make the body, when it is still what renders it. A body made in Segments is kept so
+        (`segments`) until `markdown` is asked for: serve may write the page without it."""
+        if callable(self.body):
+            made = self.body()
+            if isinstance(made, Segments):
+                self.segments = made
+            self.body = made
 
     @property
     def markdown(self) -> str:
         """Front matter + body; the same string while title, body and meta are (a page reused
         across serve rebuilds is then recognised as unchanged without hashing it again)."""
-        if callable(self.body):
-            made = self.body()
-            if isinstance(made, Segments):
-                self.segments, made = made, made.joined()
-            self.body = made
+        self.make_body()
+        if isinstance(self.body, Segments):
+            self.body = self.body.joined()
         made = self.__dict__.get("_markdown")
         if made is None or made[0] is not self.title or made[1] is not self.body or made[2] != self.meta:
             made = self.__dict__["_markdown"] = (self.title, self.body, dict(self.meta),
