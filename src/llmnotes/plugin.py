@@ -115,7 +115,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._incremental = Incremental() if command == "serve" and dirty else None
         if command == "serve":
             themefiles.install()  # the theme's files listed once, not at every rebuild
-            pageurls.install()  # each page's canonical URL worked out once (serve sets site_url)
+            pageurls.install()  # each page's canonical URL and the build date worked out once
 
     # Before Material's search plugin (priority 0), which fills in its defaults in on_config.
     @event_priority(50)
