@@ -484,11 +484,11 @@ def test_fingerprints_name_the_notes_whose_names_changed_since_the_last_build():
 
     a, b = Note("a.md", "注意力", ""), Note("b.md", "位置编码", "", aliases=["RoPE"])
     first = Fingerprints(kb(a, b))
-    assert first.changed_notes() is None and not first.same_as_last("\0names")  # no last build
+    assert first.changed_notes() is None and not first.same_names_as_last()  # no last build
     same = Fingerprints(kb(a, b), first)
-    assert same.changed_notes() == set() and same.same_as_last("\0names")
+    assert same.changed_notes() == set() and same.same_names_as_last()
     retitled = Fingerprints(kb(Note("a.md", "自注意力", ""), b), same)
-    assert retitled.changed_notes() == {"a.md"} and not retitled.same_as_last("\0names")
+    assert retitled.changed_notes() == {"a.md"} and not retitled.same_names_as_last()
     moved = Fingerprints(kb(Note("a.md", "自注意力", ""), Note("c.md", "新笔记", "")), retitled)
     assert moved.changed_notes() == {"b.md", "c.md"}  # one gone, one added
 

@@ -407,8 +407,14 @@ class Fingerprints:
         return self._digest("\0names", names)
 
     def same_as_last(self, name: str) -> bool:
-        """Whether part `name` ("\0names" for `names`) is as at the last build; False when unknown."""
-        digest_now = self.names() if name == "\0names" else self.part(name)
+        """Whether part `name` is as at the last build; False when unknown."""
+        return self._same_as_last(name, self.part(name))
+
+    def same_names_as_last(self) -> bool:
+        """Whether `names` are as at the last build; False when unknown."""
+        return self._same_as_last("\0names", self.names())
+
+    def _same_as_last(self, name: str, digest_now: str) -> bool:
         before = self._previous
         return before is not None and before._done.get(name) == digest_now
 

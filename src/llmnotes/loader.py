@@ -93,19 +93,17 @@ def walk_vault(root: Path) -> tuple[list[str], list[str], list[Diagnostic]]:
                 entries = sorted(found, key=lambda e: e.name)
         except OSError:
             return  # as os.walk: a folder that cannot be listed is left out
+        shown = [e for e in entries if not e.name.startswith(".")]
+        kinds = [_is_dir(e) for e in shown]
         folders = []
-        for e in entries:
-            if e.name.startswith(".") or not _is_dir(e):
-                continue
+        for e in (e for e, is_dir in zip(shown, kinds) if is_dir):
             if e.is_symlink():
                 diags.append(Diagnostic("info", posixpath.join(rel_dir, e.name), None,
                                         "symbolic link to a folder is not followed"))
                 continue
             folders.append(e)
-        for e in entries:
+        for e in (e for e, is_dir in zip(shown, kinds) if not is_dir):
             name = e.name
-            if name.startswith(".") or _is_dir(e):
-                continue
             rel = posixpath.join(rel_dir, name)
             if e.is_symlink():
                 try:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, AnyStr
 
 from . import navview
+from .textutil import as_written
 
 TEMPLATE = "partials/nav-item.html"
 # sha256 of the nav-item.html of Material 9.8.2, whose output `_ENTRY` follows.
@@ -67,7 +68,7 @@ def retitled(output: AnyStr, changes: Iterable[tuple[str, str, str]]) -> AnyStr 
     """`output` with each entry (href, old title, new title) written with its new title; None
     unless each entry is found exactly once in the page's primary navigation. `output` may be
     the page as written (UTF-8 bytes): patched so, it is neither decoded nor encoded again."""
-    text = (lambda s: s) if isinstance(output, str) else _utf8
+    text = (lambda s: s) if isinstance(output, str) else as_written
     start = output.find(text(_PRIMARY))
     end = output.find(text(_CONTENT), start)
     if start < 0 or end < 0:
@@ -82,7 +83,3 @@ def retitled(output: AnyStr, changes: Iterable[tuple[str, str, str]]) -> AnyStr 
         region = region.replace(before, text(_ENTRY.format(href=href, title=new)))
     return output[:start] + region + output[end:]
 
-
-def _utf8(text: str) -> bytes:
-    """As MkDocs writes a page."""
-    return text.encode("utf-8", errors="xmlcharrefreplace")

@@ -506,16 +506,15 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                 page.make_body()
             if page.segments is not None:  # serve: a change of its items alone is spliced in (splice.py)
                 self._segmented[page.path] = (front_matter(page.title, page.meta), page.segments)
-                # Its megabytes of Markdown are joined only if MkDocs reads the page (not if spliced).
-                files.append(parallel.DeferredFile.deferred(config, page.path,
-                                                            partial(GeneratedPage.markdown.fget, page)))
-                continue
-            files.append(self._generated_file(config, page.path, partial(GeneratedPage.markdown.fget, page)))
+            files.append(self._generated_file(config, page.path, partial(GeneratedPage.markdown.fget, page),
+                                              eager=page.segments is None))
 
-    def _generated_file(self, config, src: str, make: Callable[[], str]) -> File:
+    def _generated_file(self, config, src: str, make: Callable[[], str], eager: bool = True) -> File:
         """A file we generate; in a build, made when MkDocs reads it (a page: on whichever core
-        converts it, see parallel.py). Serve keeps it eager: its caches compare every page."""
-        if self._renders is None:
+        converts it, see parallel.py). Serve makes it at once (its caches compare every page),
+        unless not `eager`: a long page in Segments, signed without its megabytes of Markdown
+        (Incremental.mark), which are joined only if MkDocs reads the page (not when spliced)."""
+        if self._renders is None or not eager:
             return parallel.DeferredFile.deferred(config, src, make)
         return File.generated(config, src, content=make())
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from . import search
 from .pages import Segments
+from .textutil import as_written
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Layout:
     def output(self, items: Sequence[str], head: str | None = None) -> bytes:
         """The page, as written (UTF-8), with `items` in place of the last build's (and `head`, when given)."""
         if "pieces" not in self.encoded:
-            self.encoded["pieces"] = (tuple(_utf8(s) for s in self.shown), _utf8(self.tail))
+            self.encoded["pieces"] = (tuple(as_written(s) for s in self.shown), as_written(self.tail))
         shown, tail = self.encoded["pieces"]
         last: dict[int, tuple[str, bytes]] = self.encoded.get("items", {})
         now: dict[int, tuple[str, bytes]] = {}
@@ -56,16 +57,12 @@ class Layout:
         for item in items:
             known = last.get(id(item))
             if known is None or known[0] is not item:
-                known = (item, _utf8(item))
+                known = (item, as_written(item))
             now[id(item)] = known
             written.append(known[1])
         self.encoded["items"] = now
-        return Segments(shown, written).joined(_utf8(self.head if head is None else head), tail)
+        return Segments(shown, written).joined(as_written(self.head if head is None else head), tail)
 
-
-def _utf8(text: str) -> bytes:
-    """As MkDocs writes a page (a lone surrogate as a character reference)."""
-    return text.encode("utf-8", errors="xmlcharrefreplace")
 
 
 def layout(output: str, content: str, front: str, segments: Segments) -> Layout | None:

@@ -128,3 +128,8 @@ def plain_inline(text: str) -> str:
     """Markdown link syntax → the words a reader sees (for quoting a sentence as plain text)."""
     text = _WIKI_INLINE.sub(lambda m: m.group(3) or m.group(1) or m.group(2) or "", text)
     return _MD_INLINE.sub(r"\1", text)
+
+
+def as_written(text: str) -> bytes:
+    """Text as MkDocs writes a page: UTF-8, a lone surrogate as a character reference."""
+    return text.encode("utf-8", errors="xmlcharrefreplace")

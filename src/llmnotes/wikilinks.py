@@ -254,7 +254,9 @@ class Resolver:
                     if key and note.path not in self.keys[key][tier]:
                         self.keys[key][tier].append(note.path)
 
-    def _lookup(self, key: str) -> list[str]:
+    def _lookup(self, key: str, read: set[str] | None = None) -> list[str]:
+        if read is not None:
+            read.add(key)
         tiers = self.keys.get(key)
         if not tiers:
             return []
@@ -267,9 +269,10 @@ class Resolver:
         """Paths of the notes `name` names, best tier only; several means ambiguous."""
         found = self._found.get(name)
         if found is None:
-            found = self._found[name] = self._candidates(name)
-            if self._read is not None:
-                self._read[name] = self._keys_read(name)
+            read: set[str] | None = set() if self._read is not None else None
+            found = self._found[name] = self._candidates(name, read)
+            if read is not None:
+                self._read[name] = frozenset(read)
         return list(found)
 
     def take_lookups(self, old: Resolver) -> None:
@@ -283,21 +286,8 @@ class Resolver:
             if read.isdisjoint(changed):
                 self._found[name], self._read[name] = old._found[name], read
 
-    @staticmethod
-    def _keys_read(name: str) -> frozenset[str]:
-        """Every key `_candidates(name)` may read (of each variant it may try)."""
-        name = name.strip()
-        keys = set()
-        for variant in (name, name.rstrip(TRAILING_MARKS).strip()):
-            base, ext = posixpath.splitext(variant)
-            if ext.lower() in NOTE_EXTS:
-                variant = base
-            keys.add(norm(variant))
-            if "/" in variant:
-                keys.add(norm(variant.rsplit("/", 1)[1]))
-        return frozenset(keys)
-
-    def _candidates(self, name: str) -> list[str]:
+    def _candidates(self, name: str, read: set[str] | None = None) -> list[str]:
+        """`candidates`, worked out; the keys it reads are added to `read`, when given."""
         name = name.strip()
         bare = name.rstrip(TRAILING_MARKS).strip()
         for variant in (name, bare) if bare != name else (name,):  # most names have no trailing mark
@@ -306,13 +296,16 @@ class Resolver:
             base, ext = posixpath.splitext(variant)
             if ext.lower() in NOTE_EXTS:
                 variant = base
-            if "/" in variant and not self.keys.get(norm(variant)):  # a title such as "TCP/IP" wins
+            key = norm(variant)
+            if read is not None:
+                read.add(key)
+            if "/" in variant and not self.keys.get(key):  # a title such as "TCP/IP" wins
                 last = variant.rsplit("/", 1)[1]
                 suffix = norm(variant.strip("/"))
-                found = [p for p in self._lookup(norm(last))
+                found = [p for p in self._lookup(norm(last), read)
                          if norm(posixpath.splitext(p)[0]).endswith(suffix)]
             else:
-                found = self._lookup(norm(variant))
+                found = self._lookup(key)
             if found:
                 return found
         return []

@@ -187,7 +187,7 @@ def unchanged_events(ctx: PageContext, tag_pages: bool) -> Callable[[TimelineEve
     changed = fp.changed_notes() if fp is not None else None
     if changed is None or (tag_pages and not fp.same_as_last("tags")):
         return None
-    if fp.same_as_last("\0names"):
+    if fp.same_names_as_last():
         return lambda ev: ev.source.note not in changed
     return lambda ev: ev.source.note not in changed and "[" not in ev.text
 
