@@ -30,7 +30,7 @@ import html
 import json
 import os
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import import_module
@@ -172,12 +172,18 @@ class PageContext:
         return getattr(self.env.get_template(template).make_module(self._variables(page_path, **context)), name)
 
     def items(self, template: str, name: str, page_path: str, key: Callable[[Any], tuple],
-              **context: Any) -> Callable[[Any], Markup]:
+              view: Callable[[Any], Any] | None = None, **context: Any) -> Callable[[Any], Markup]:
         """Macro `name` of `template` as a function of one item of a long page (an event, a link):
         in serve, each item's HTML is kept across rebuilds under `key(item)`, which must name
         everything the macro reads besides the labels, options and templates (`settings_key`).
-        A page of thousands of items then renders again only the items an edit changed."""
+        A page of thousands of items then renders again only the items an edit changed.
+
+        `view(item)`, when given, is what the macro is handed: the item with what this build
+        adds to it (the titles of the notes citing a link), while the items themselves can
+        stay the same objects across rebuilds (`derived`; `KeptItems.many` takes them by place)."""
         macro = self.macro(template, name, page_path, **context)
+        if view is not None:
+            macro = _viewed(macro, view)
         if self.memo is None:
             return macro
         return KeptItems(macro, key, self.memo, (template, name, page_path, self.settings_key()))
@@ -225,6 +231,15 @@ class PageContext:
             return self.note_href(page_path, note_path)
 
         return dict(kb=self.kb, L=self.labels, href=href, note_href=note_href, page_path=page_path, **context)
+
+    def unchanged_notes(self) -> Callable[[Iterable[str]], bool] | None:
+        """Whether the notes at some paths kept their names (path, page, title, aliases) since
+        the last build, removed notes counting as changed; None outside serve or when that
+        cannot be told. What an item reading only those of its notes passes as `unchanged`."""
+        if self.memo is None or self.fingerprints is None:
+            return None
+        changed = self.fingerprints.changed_notes()
+        return None if changed is None else changed.isdisjoint
 
     def derived(self, name: str, parts: Sequence[str], make: Callable[[], Any]) -> Any:
         """`make()`, a value made of the knowledge base's `parts` alone (`Fingerprints.part`),
@@ -306,6 +321,10 @@ class KeptItems:
         now[_PLACES] = (items, keys, made)
         self.memo.hits += len(items) - (self.memo.misses - misses)
         return made
+
+
+def _viewed(macro: Callable[[Any], Markup], view: Callable[[Any], Any]) -> Callable[[Any], Markup]:
+    return lambda item: macro(view(item))
 
 
 _PLACES = object()  # KeptItems' entry of a table: its items, keys and HTML in order

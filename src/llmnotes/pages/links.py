@@ -18,8 +18,20 @@ PAGE = "links.md"
 _KNOWN = [name for name, _ in SITES]
 
 
+@dataclass(frozen=True)
+class Cited:
+    """One entry of the page as the links alone give it: kept across serve rebuilds while they
+    are the same (a retitle changes the titles of the citing notes, not which links there are)."""
+
+    url: str
+    text: str
+    paths: tuple[str, ...]  # the citing notes
+
+
 @dataclass
 class LinkEntry:
+    """An entry as links_entry.html shows it."""
+
     url: str
     text: str
     notes: list[tuple[str, str]] = field(default_factory=list)  # (title, href) of each citing note
@@ -29,36 +41,12 @@ class LinkEntry:
 class SiteGroup:
     name: str  # display name
     slug: str
-    entries: list[LinkEntry] = field(default_factory=list)
+    entries: list[Cited] = field(default_factory=list)
 
 
-def group_links(ctx: PageContext) -> list[SiteGroup]:
-    kb, labels = ctx.kb, ctx.labels
-    hrefs: dict[str, str] = {}  # one href per note, however many links it holds
-
-    def cited(paths: list[str]) -> list[tuple[str, str]]:
-        notes = []
-        for path in paths:
-            note = kb.notes.get(path)
-            if note is None:
-                continue
-            href = hrefs.get(path)
-            if href is None:
-                href = hrefs[path] = ctx.note_href(PAGE, path)
-            notes.append((note.title, href))
-        return notes
-
-    # The grouping reads the links alone: kept across serve rebuilds while they are the same
-    # (a retitle changes the titles of the citing notes, added here, not which links there are).
-    sites = ctx.derived("links", ["links"], lambda: _sites(kb.links))
-    return [SiteGroup(labels.get(s, s), "site-" + name_slug(s), [LinkEntry(url, text, cited(paths))
-                                                                  for url, text, paths in entries])
-            for s, entries in sites]
-
-
-def _sites(links: list[Link]) -> list[tuple[str, list[tuple[str, str, list[str]]]]]:
-    """The links, one entry per `link_key`, as (site, [(url, text, paths of the citing notes)]):
-    known sites first, in a fixed order, then the other hosts by number of links."""
+def _arranged(links: list[Link]) -> tuple[list[tuple[str, list[Cited]]], list[Cited]]:
+    """The links, one entry per `link_key`, by site: known sites first, in a fixed order, then
+    the other hosts by number of links; and every entry in the page's order."""
     entries: dict[str, tuple[str, list[str], list[str]]] = {}  # key → url, [text], citing notes
     sites: dict[str, list[str]] = {}
     for link in links:
@@ -72,25 +60,44 @@ def _sites(links: list[Link]) -> list[tuple[str, list[tuple[str, str, list[str]]
         if link.source.note not in entry[2]:
             entry[2].append(link.source.note)
     order = sorted(sites, key=lambda s: (_KNOWN.index(s) if s in _KNOWN else len(_KNOWN), -len(sites[s]), s))
-    return [(s, [(entries[k][0], entries[k][1][0], entries[k][2]) for k in sites[s]]) for s in order]
+    arranged = [(s, [Cited(entries[k][0], entries[k][1][0], tuple(entries[k][2])) for k in sites[s]]) for s in order]
+    return arranged, [e for _, cited in arranged for e in cited]
 
 
 def key(ctx: PageContext) -> list[str]:
-    """What `group_links`, `build` and links.html read: the links, note titles and pages."""
+    """What `build` and links.html read: the links, note titles and pages."""
     return [ctx.fingerprints.names(), ctx.fingerprints.part("links")]
 
 
 def build(ctx: PageContext) -> list[GeneratedPage]:
-    if not ctx.kb.links:
+    kb, labels = ctx.kb, ctx.labels
+    if not kb.links:
         return []
 
     def body() -> str | Segments:  # grouping too is done when the page is read (on whichever core converts it)
-        groups = group_links(ctx)
-        # Each entry kept across serve rebuilds while it is the same (its URL, text and citing notes).
-        item = ctx.items("links_entry.html", "entry", PAGE, lambda e: (e.url, e.text, tuple(e.notes)))
-        total = sum(len(g.entries) for g in groups)
-        frame = (total, tuple((g.name, g.slug, len(g.entries)) for g in groups))  # what links.html reads besides items
-        entries = [e for g in groups for e in g.entries]
-        return ctx.segmented("links.html", PAGE, frame, entries, "item", item, groups=groups, total=total)
+        sites, entries = ctx.derived("links", ["links"], lambda: _arranged(kb.links))
+        hrefs: dict[str, str] = {}  # one href per note, however many links it holds
+
+        def notes(entry: Cited) -> list[tuple[str, str]]:
+            shown = []
+            for path in entry.paths:
+                note = kb.notes.get(path)
+                if note is None:
+                    continue
+                href = hrefs.get(path)
+                if href is None:
+                    href = hrefs[path] = ctx.note_href(PAGE, path)
+                shown.append((note.title, href))
+            return shown
+
+        groups = [SiteGroup(labels.get(s, s), "site-" + name_slug(s), cited) for s, cited in sites]
+        # Each entry kept across serve rebuilds while it is the same (its URL, text and citing notes);
+        # one whose notes kept their names is taken by its place, unread (KeptItems.many).
+        item = ctx.items("links_entry.html", "entry", PAGE, lambda e: (e.url, e.text, tuple(notes(e))),
+                         view=lambda e: LinkEntry(e.url, e.text, notes(e)))
+        frame = (len(entries), tuple((g.name, g.slug, len(g.entries)) for g in groups))  # what links.html reads besides items
+        unchanged = ctx.unchanged_notes()
+        return ctx.segmented("links.html", PAGE, frame, entries, "item", item, groups=groups, total=len(entries),
+                             unchanged=None if unchanged is None else lambda e: unchanged(e.paths))
 
     return [GeneratedPage(PAGE, ctx.labels["links"], body)]

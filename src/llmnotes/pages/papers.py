@@ -41,7 +41,7 @@ def _rows(kb: KnowledgeBase) -> list[dict[str, Any]]:
         row = {"paper": p, "key": key, "title": p.title or (f"arXiv:{p.arxiv}" if p.arxiv else "?"),
                "date": _sort_date(p), "tags": tags, "links": links, "line": p.source.line,
                "source_note": p.source.note}
-        # What papers_row.html reads of the row and its paper (`_row_key` adds the citing notes).
+        # What papers_row.html reads of the row and its paper (`row_key`, in `build`, adds the citing notes).
         row["shown"] = (key, row["title"], row["date"], tuple(tags), tuple(links), p.inferred, p.arxiv,
                         tuple(p.summary[:2]), (p.date.raw, p.date.start) if p.date else None,
                         p.arxiv_date, p.date_mismatch, p.venue, tuple(p.code))
@@ -50,10 +50,6 @@ def _rows(kb: KnowledgeBase) -> list[dict[str, Any]]:
     return dated + [r for r in rows if not r["date"]]
 
 
-def _row_key(r: dict[str, Any]) -> tuple:
-    """Everything papers_row.html reads of a row: the row's fields, the paper's, and each citing
-    note's title and page (its link)."""
-    return r["shown"], tuple((n.path, n.title, n.page_path) for n in r["notes"])
 
 
 def key(ctx: PageContext) -> list[str]:
@@ -63,18 +59,31 @@ def key(ctx: PageContext) -> list[str]:
 
 def build(ctx: PageContext) -> list[GeneratedPage]:
     kb, L = ctx.kb, ctx.labels
-    rows = [dict(r, notes=[kb.notes[n] for n in r["paper"].notes if n in kb.notes])
-            for r in ctx.derived("papers", ["papers", "note_tags"], lambda: _rows(kb))]
+    # The rows as the papers give them, the same objects across serve rebuilds while the papers
+    # and their notes' tags are; each row's citing notes are added as it is rendered (`view`).
+    rows = ctx.derived("papers", ["papers", "note_tags"], lambda: _rows(kb))
     tags = sorted({t for r in rows for t in r["tags"]}, key=str.casefold)
+
+    def notes(r: dict[str, Any]) -> list[Any]:
+        return [kb.notes[n] for n in r["paper"].notes if n in kb.notes]
+
+    def row_key(r: dict[str, Any]) -> tuple:
+        """Everything papers_row.html reads of a row: the row's fields, the paper's, and each
+        citing note's title and page (its link)."""
+        return r["shown"], tuple((n.path, n.title, n.page_path) for n in notes(r))
+
     exports = []
     if ctx.options.get("exports", True) is not False:
         here = ctx.url(PAGE)
         exports = [(name, relative_url(here, name)) for name in SITE_FILES.values()]
-    # Each row kept across serve rebuilds while what it shows is the same (see _row_key).
-    row = ctx.items("papers_row.html", "row", PAGE, _row_key)
+    # Each row kept across serve rebuilds while what it shows is the same (`row_key`); one whose
+    # citing notes kept their names is taken by its place, its key unmade (KeptItems.many).
+    row = ctx.items("papers_row.html", "row", PAGE, row_key, view=lambda r: dict(r, notes=notes(r)))
+    unchanged = ctx.unchanged_notes()
     mismatches = sum(p.date_mismatch for p in kb.papers)
     # What papers.html reads besides the rows' items.
     frame = (len(rows), tuple(tags), tuple(exports), mismatches, any(r["paper"].inferred for r in rows))
     body = partial(ctx.segmented, "papers.html", PAGE, frame, rows, "row", row, rows=rows, tags=tags,
-                   exports=exports, mismatches=mismatches)
+                   exports=exports, mismatches=mismatches,
+                   unchanged=None if unchanged is None else lambda r: unchanged(r["paper"].notes))
     return [GeneratedPage(PAGE, L["papers"], body)]
