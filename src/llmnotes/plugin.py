@@ -38,6 +38,7 @@ from . import (
     convert,
     exports,
     navcache,
+    navfiles,
     navpatch,
     oldsite,
     pageurls,
@@ -116,6 +117,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if command == "serve":
             themefiles.install()  # the theme's files listed once, not at every rebuild
             pageurls.install()  # each page's canonical URL and the build date worked out once
+            navfiles.install()  # the navigation orders, nests and finds the pages without a PurePath each
 
     # Before Material's search plugin (priority 0), which fills in its defaults in on_config.
     @event_priority(50)
