@@ -416,9 +416,9 @@ def test_tuned_index_is_the_full_tuning_made_entry_by_entry():
 
     memo = Memo()
     kept: dict[str, dict] = {}  # serve hands back the very same entries for pages it did not rebuild
-    rounds = [("一\u200b二", {"a/": ["别名"]}, word_by_word),
-              ("一\u200b二", {"a/": ["别名"], "中/": ["旋转编码"]}, word_by_word),
-              ("一\u200b二", {"a/": ["别名"], "中/": ["旋转编码"]}, knows_a_word),  # only the segmenter changed
+    both = {"a/": ["别名"], "中/": ["旋转编码"]}  # the very same names twice, as serve's PageNames hands them
+    rounds = [("一\u200b二", {"a/": ["别名"]}, word_by_word), ("一\u200b二", both, word_by_word),
+              ("一\u200b二", both, knows_a_word),  # only the segmenter changed
               ("三", {"a/": ["别名", "RoPE"], "中/": ["旋转编码"]}, knows_a_word), ("三", {}, knows_a_word)]
     for text, names, segment in rounds:
         memo.new_build()
@@ -430,6 +430,8 @@ def test_tuned_index_is_the_full_tuning_made_entry_by_entry():
 
         full = search.dump_index(tune(copy.deepcopy(data), names))
         assert tuned_index(memo, data, names, tune, search.dump_index, segment) == full
+        # Told which segmenter cut the names, a page of the same entries and names is taken by place.
+        assert tuned_index(memo, data, names, tune, search.dump_index, segment, segmenter=segment) == full
         assert data["docs"] == before["docs"]  # the caller keeps the entries: never tuned in place
     assert memo.hits > 0
 

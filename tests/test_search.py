@@ -158,6 +158,29 @@ def test_page_names_hold_the_arxiv_ids_the_page_does_not_show(tmp_path: Path):
     assert "2203.15556" not in names  # the page shows it: its text finds the page
 
 
+def test_page_names_kept_across_serve_rebuilds_are_the_names_worked_out_anew(tmp_path: Path):
+    """Serve keeps a page's names while its notes are the loader's same objects and its papers the same."""
+    from llmnotes.cache import Memo
+
+    (tmp_path / "a.md").write_text("---\naliases: [甲]\n---\n# A\n\n- [DPO](https://arxiv.org/abs/2305.18290)\n",
+                                   encoding="utf-8")
+    (tmp_path / "b.md").write_text("# B\n\n见 [[a]]\n", encoding="utf-8")
+    edits = [("b.md", "---\naliases: [乙]\n---\n# B\n\n见 [[a]]\n"),  # b gains an alias
+             ("a.md", "---\naliases: [甲]\n---\n# A\n\n- [LoRA](https://arxiv.org/abs/2106.09685)\n"),  # another paper
+             ("c.md", "# C\n")]
+    cache: dict = {}
+    memo = Memo()
+    for i in range(len(edits) + 1):
+        if i:
+            name, text = edits[i - 1]
+            (tmp_path / name).write_text(text, encoding="utf-8")
+        kb = KnowledgeBase.build(tmp_path, cache=cache)
+        memo.new_build()
+        assert search.page_names(kb, memo=memo) == search.page_names(kb)
+    assert "乙" in search.page_names(kb, memo=memo)[page_url("b.md")]
+    assert "2106.09685" in search.page_names(kb, memo=memo)[page_url("a.md")]
+
+
 def test_arxiv_ids_need_an_arxiv_mention():
     assert search.arxiv_ids("见 https://arxiv.org/abs/1706.03762v5 和 arXiv:2305.18290") == ("1706.03762", "2305.18290")
     assert search.arxiv_ids("版本 2023.1234 发布") == ()

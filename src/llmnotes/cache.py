@@ -37,7 +37,7 @@ import json
 import posixpath
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -792,7 +792,8 @@ def _tuned_entry(memo: Memo, doc: dict[str, Any], config: dict[str, Any], settin
 
 def tuned_index(memo: Memo, data: dict[str, Any], names: dict[str, list[str]],
                 tune: Callable[[dict[str, Any], dict[str, list[str]]], dict[str, Any]],
-                dump: Callable[[Any], bytes], segment: Callable[[str], str] = lambda s: s) -> bytes:
+                dump: Callable[[Any], bytes], segment: Callable[[str], str] = lambda s: s,
+                segmenter: Hashable = None) -> bytes:
     """`dump(tune(data, names))`, made one index entry at a time, each kept from the last
     rebuild while the entry, its page's names and how `segment` cuts them, and the index
     config are the same.
@@ -801,24 +802,39 @@ def tuned_index(memo: Memo, data: dict[str, Any], names: dict[str, list[str]],
     `tune` cuts names with (its dictionary grows as jieba learns names). This holds as long as
     `tune` treats each entry on its own (reads only it, the config and the names under its
     page URL) and `dump` writes a list the way JSON does. Anything unexpected: one full pass.
+
+    `segmenter`: what tells this rebuild's segmentation from the last's, when the caller knows
+    (which segmenter, how many words it was taught). A page whose entries and names are then
+    the very objects of the last rebuild (serve hands back the same entries, PageNames the
+    same names) takes its bytes at once, by place: nothing is cut, written out or hashed.
     """
     config = data.get("config", {})
     settings = repr(config)  # the config before `tune` adds its fields to it
+    # page → (its entries, its names, their bytes) at the last rebuild, with the same config and segmenter.
+    last, now = memo.table(("search places", settings, segmenter)) if segmenter is not None else ({}, {})
     cut: dict[str, str] = {}
     parts: list[bytes] = []
     for page, docs in _by_page(data.get("docs", [])):
+        own = _names_of(page, names)
+        kept = last.get(page)
+        if (kept is not None and len(kept[0]) == len(docs) and all(a is b for a, b in zip(kept[0], docs))
+                and kept[1].keys() == own.keys() and all(kept[1][k] is v for k, v in own.items())):
+            parts.extend(kept[2])
+            now[page] = kept
+            continue
         # Most pages kept their entries from the last rebuild (the very same dicts, see
         # Incremental.merge_search): their tuned bytes are reused whole while the page's
         # names and their cut are the same. The ids in the key are of the entries the value
         # holds, so alive: no other entry can have them.
-        own = _names_of(page, names)
         joined = " ".join(v for k in sorted(own) for v in own[k])
         if joined not in cut:
             cut[joined] = segment(joined)
         own_key = repr(sorted(own.items())) + "\0" + cut[joined] if own else ""
         key = ("search page", settings, page, own_key, tuple(map(id, docs)))
-        parts.extend(memo.get(key, lambda docs=docs, own=own, own_key=own_key: (
-            docs, [_tuned_entry(memo, doc, config, settings, own, own_key, tune, dump) for doc in docs]))[1])
+        made = memo.get(key, lambda docs=docs, own=own, own_key=own_key: (
+            docs, [_tuned_entry(memo, doc, config, settings, own, own_key, tune, dump) for doc in docs]))[1]
+        parts.extend(made)
+        now[page] = (docs, own, made)
     head = dump(tune({"config": config, "docs": []}, names))
     if not head.endswith(b'"docs":[]}'):  # entries are never tuned in place: the caller keeps them
         return dump(tune({"config": config, "docs": [dict(d) for d in data.get("docs", [])]}, names))

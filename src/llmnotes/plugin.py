@@ -105,12 +105,14 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         self._clearing: oldsite.Clearing | None = None
         self._full_content: str | None = None
         self._fingerprints: Fingerprints | None = None
+        self._cuts: tuple[tuple[int, int], dict[str, str]] | None = None  # serve: see `_name_cuts`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = "dirty" if dirty else command  # a dirty build renders a few pages: no workers
         # Defining on_startup keeps this object alive across serve rebuilds: the cache survives.
         self._cache = {}
         self._fingerprints = None
+        self._cuts = None
         # MkDocs keeps this object for every later config of the process too: reset, never inherit.
         self._renders = RenderCache() if command == "serve" else None
         self._incremental = Incremental() if command == "serve" and dirty else None
@@ -423,7 +425,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         data = json.loads(path.read_text(encoding="utf-8"))
         if entries is not None:
             data["docs"] = entries
-        segment = _index_segmentation()
+        segment = _index_segmentation(self._name_cuts() if self._renders is not None else None)
 
         def tune(data: dict[str, Any], names: dict[str, list[str]]) -> dict[str, Any]:
             return search.tune_index(data, names, segment)
@@ -433,7 +435,18 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if self._renders is None:
             path.write_bytes(search.dump_index(tune(data, names)))
         else:  # serve: entries tuned in an earlier rebuild are reused (cache.py)
-            path.write_bytes(tuned_index(self._renders.memo, data, names, tune, search.dump_index, segment))
+            assert self._cuts is not None  # `_name_cuts` made them for `segment`
+            path.write_bytes(tuned_index(self._renders.memo, data, names, tune, search.dump_index, segment,
+                                         segmenter=self._cuts[0]))
+
+    def _name_cuts(self) -> dict[str, str]:
+        """The cuts of the names added to the index, kept across serve rebuilds while the segmenter
+        and the words taught to it are the same (words are only ever added to its dictionary)."""
+        jieba = segmenter.jieba_like()
+        state = (id(jieba), len(_TAUGHT.get(id(jieba), ())))
+        if self._cuts is None or self._cuts[0] != state:
+            self._cuts = (state, {})
+        return self._cuts[1]
 
     def _configure_fonts(self, config) -> None:
         """Material's default Roboto comes from Google Fonts: blocked for many readers. Use system fonts."""
@@ -551,12 +564,22 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             files.append(File.generated(config, name, content=content))
 
 
-def _index_segmentation() -> Callable[[str], str]:
-    """How the names we add to the index are cut: as Material cut the rest of it."""
+def _index_segmentation(cuts: dict[str, str] | None = None) -> Callable[[str], str]:
+    """How the names we add to the index are cut: as Material cut the rest of it.
+
+    `cuts` (serve): each text's cut, kept by the caller while the segmenter's dictionary is the
+    same (`_name_cuts`): a rebuild cuts the names of the pages whose names changed, not 2,000."""
     jieba = segmenter.jieba_like()  # None: Material indexes Chinese unsegmented then; so do we
 
     def segment(text: str) -> str:
-        return search.segment_han(text, jieba.cut) if jieba else text
+        if not jieba:
+            return text
+        if cuts is None:
+            return search.segment_han(text, jieba.cut)
+        made = cuts.get(text)
+        if made is None:
+            made = cuts[text] = search.segment_han(text, jieba.cut)
+        return made
 
     return segment
 

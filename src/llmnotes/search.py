@@ -251,12 +251,20 @@ class PageNames(Mapping[str, list[str]]):
         if self._memo is None:
             return self._names(url)
         # Everything `_names` reads: each note's path (its file name), title, aliases and text
-        # (the ids it writes), and the place, title and id of each paper it cites.
+        # (the ids it writes), and the place, title and id of each paper it cites. The notes are
+        # the loader's, the same objects across rebuilds while their files are: compared as such
+        # (kept alive by the table, so no other note can be the same object).
         notes = self._notes.get(url, [])
-        cited = sorted(dict(pair for n in notes for pair in self._papers.get(n.path, [])).items())
-        key = ("page names", url, tuple((n.path, n.title, tuple(n.aliases), n.text) for n in notes),
-               tuple((i, p.title, p.arxiv) for i, p in cited))
-        return self._memo.get(key, lambda: self._names(url))
+        cited = tuple((i, p.title, p.arxiv) for i, p in
+                      sorted(dict(pair for n in notes for pair in self._papers.get(n.path, [])).items()))
+        last, now = self._memo.table("page names")  # url → (its notes, their papers, its names)
+        kept = last.get(url)
+        if (kept is None or kept[1] != cited or len(kept[0]) != len(notes)
+                or any(a is not b for a, b in zip(kept[0], notes))):
+            kept = (tuple(notes), cited, self._names(url))
+            self._memo.misses += 1
+        now[url] = kept
+        return kept[2]
 
     def _names(self, url: str) -> list[str]:
         bucket: list[str] = []
