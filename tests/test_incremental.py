@@ -308,8 +308,9 @@ def test_served_site_equals_a_fresh_build_after_each_kind_of_edit(tmp_path):
     assert "旋转位置编码笔记" in served(10, "tags/推理优化/index.html")  # a tag page kept, then renewed
     # A retitle changes items of the long pages only: they are written from their last output
     # (splice.py): the timeline for alpha's event; for beta's paper, the paper index, the links
-    # page and the timeline (the paper's date is an event of the note).
-    assert spliced[5] == 1 and spliced[10] == 3
+    # page and the timeline (the paper's date is an event of the note), and beta's line on the
+    # pages of its two tags.
+    assert spliced[5] == 1 and spliced[10] == 5
     assert spliced[1] == spliced[6] == 0  # an event, a paper added: the page around the items changed
 
 

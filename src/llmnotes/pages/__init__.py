@@ -181,12 +181,13 @@ class PageContext:
         `view(item)`, when given, is what the macro is handed: the item with what this build
         adds to it (the titles of the notes citing a link), while the items themselves can
         stay the same objects across rebuilds (`derived`; `KeptItems.many` takes them by place)."""
-        macro = self.macro(template, name, page_path, **context)
-        if view is not None:
-            macro = _viewed(macro, view)
+        make = partial(self.macro, template, name, page_path, **context)
         if self.memo is None:
-            return macro
-        return KeptItems(macro, key, self.memo, (template, name, page_path, self.settings_key()))
+            return _viewed(make(), view)
+        # In serve the macro is made for the first item not kept: a retitle renders a line of a
+        # few of a thousand tag pages, and making a template's module costs more than that.
+        return KeptItems(_viewed(_on_first_call(make), view), key, self.memo,
+                         (template, name, page_path, self.settings_key()))
 
     def segmented(self, template: str, page_path: str, frame: Hashable, items: Sequence[Any], slot: str,
                   item: Callable[[Any], Markup], unchanged: Callable[[Any], bool] | None = None,
@@ -323,8 +324,20 @@ class KeptItems:
         return made
 
 
-def _viewed(macro: Callable[[Any], Markup], view: Callable[[Any], Any]) -> Callable[[Any], Markup]:
-    return lambda item: macro(view(item))
+def _viewed(macro: Callable[[Any], Markup], view: Callable[[Any], Any] | None) -> Callable[[Any], Markup]:
+    return macro if view is None else lambda item: macro(view(item))
+
+
+def _on_first_call(make: Callable[[], Callable[[Any], Markup]]) -> Callable[[Any], Markup]:
+    """The function `make()` returns, made when first called."""
+    made: list[Callable[[Any], Markup]] = []
+
+    def call(item: Any) -> Markup:
+        if not made:
+            made.append(make())
+        return made[0](item)
+
+    return call
 
 
 _PLACES = object()  # KeptItems' entry of a table: its items, keys and HTML in order

@@ -1,8 +1,17 @@
-"""The tag index and one listing per tag (Chinese tags included)."""
+"""The tag index and one listing per tag (Chinese tags included).
+
+A tag's page lists its notes by title, each note an item (`tag_note.html`): in serve, a
+retitle renders again the note's own line of each of its tags' pages, and writes those
+pages from their last output (`PageContext.segmented`), where a tag of a large vault
+lists hundreds of notes.
+"""
 
 from __future__ import annotations
 
-from . import GeneratedPage, PageContext
+from functools import partial
+
+from ..model import Note
+from . import GeneratedPage, PageContext, Segments
 
 
 def key(ctx: PageContext) -> list[str]:
@@ -19,6 +28,11 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
     for tag, paths in kb.tags.items():
         path = kb.tag_page_path(tag)
         notes = sorted((kb.notes[p] for p in paths), key=lambda n: n.title.casefold())
-        shown = tuple((n.path, n.title, n.page_path) for n in notes)  # what tag.html reads of them
-        pages.append(GeneratedPage(path, f"#{tag}", ctx.kept("tag.html", path, (tag, shown), tag=tag, notes=notes)))
+        pages.append(GeneratedPage(path, f"#{tag}", partial(_tag_page, ctx, path, tag, notes)))
     return pages
+
+
+def _tag_page(ctx: PageContext, path: str, tag: str, notes: list[Note]) -> str | Segments:
+    # Each note's line kept across serve rebuilds while what it shows is the same.
+    item = ctx.items("tag_note.html", "note", path, lambda n: (n.path, n.title, n.page_path))
+    return ctx.segmented("tag.html", path, (tag, len(notes)), notes, "item", item, tag=tag, notes=notes)
