@@ -59,7 +59,7 @@ class ServedPage:
         others = []  # what the memo made that is no item
         pieces, derived = ctx._pieces, ctx.derived
         ctx._pieces = lambda *args, **kwargs: others.append(1) or pieces(*args, **kwargs)
-        ctx.derived = lambda name, parts, make: derived(name, parts, lambda: others.append(1) or make())
+        ctx.derived = lambda name, parts, make, **also: derived(name, parts, lambda: others.append(1) or make(), **also)
         page = self.emitter.build(ctx)[0]
         assert page.markdown == self.emitter.build(PageContext(kb, Labels("en", {})))[0].markdown
         return page.markdown, self.memo.misses - before - len(others)

@@ -391,3 +391,35 @@ def test_a_roadmap_block_named_in_capitals_makes_a_roadmap(tmp_path: Path) -> No
     (tmp_path / "plan.md").write_text("# plan\n\n```RoadMap\n- Root\n  - Child\n```\n", encoding="utf-8")
     kb = KnowledgeBase.build(tmp_path)
     assert [outline(n) for n in kb.roadmap] == [("plan", [("Root", ["Child"])])]
+
+
+def test_serve_renders_again_only_the_roadmap_sections_a_change_shows(tmp_path: Path) -> None:
+    """Across serve rebuilds each note's section is kept while what it shows is the same; the page
+    each time is the page a fresh build makes (ServedPage)."""
+    from conftest import ServedPage
+
+    from llmnotes.pages import roadmap as roadmap_page
+
+    notes = {
+        "tree.md": "# Tree\n\n#Roadmap\n\n- Basics\n  - [x] [[Chain rule]]\n  - [ ] Mamba\n",
+        "plan.md": "# Plan\n\n#Roadmap\n\n| Week | Reading |\n| ---- | ------- |\n| Week 1 | Notes on [[Chain rule]] |\n",
+        "steps.md": "# Steps\n\n#Roadmap\n\n学习步骤：\n\n1. Read\n2. Write\n",
+        "Chain rule.md": "# Chain rule\n\nd/dx.\n",
+    }
+    for name, text in notes.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    render = ServedPage(roadmap_page, tmp_path).render
+    assert render()[1] == 3
+    (tmp_path / "Chain rule.md").write_text("# Chain rule, retitled\n\nd/dx.\n", encoding="utf-8")
+    html, made = render()
+    # The tree's node links to the note's page, which stays; the plan's cell reads every name.
+    assert made == 1 and "Chain rule, retitled" not in html
+    (tmp_path / "steps.md").write_text(notes["steps.md"].replace("# Steps", "# A steps note"), encoding="utf-8")
+    html, made = render()
+    assert made == 2 and html.index("A steps note") < html.index("Plan")  # it and Plan swapped places; Tree stays
+    (tmp_path / "tree.md").write_text(notes["tree.md"].replace("# Tree", "# Tree renamed"), encoding="utf-8")
+    html, made = render()
+    assert made == 2 and "Tree renamed" in html  # its own heading; the plan's cell reads every name
+    (tmp_path / "Mamba.md").write_text("# Mamba\n\nSSM.\n", encoding="utf-8")
+    html, made = render()
+    assert made == 2 and 'href="../Mamba/"' in html  # the tree's node Mamba links to the new note; the plan

@@ -242,13 +242,13 @@ class PageContext:
         changed = self.fingerprints.changed_notes()
         return None if changed is None else changed.isdisjoint
 
-    def derived(self, name: str, parts: Sequence[str], make: Callable[[], Any]) -> Any:
+    def derived(self, name: str, parts: Sequence[str], make: Callable[[], Any], also: Hashable = ()) -> Any:
         """`make()`, a value made of the knowledge base's `parts` alone (`Fingerprints.part`),
-        kept across serve rebuilds while they are equal: a retitle, which changes none of the
-        events, does not group 8,000 events again. The value is shared: never change it."""
+        and of `also`, kept across serve rebuilds while they are equal: a retitle, which changes
+        none of the events, does not group 8,000 events again. The value is shared: never change it."""
         if self.memo is None:
             return make()
-        return self.memo.get(("derived", name, *(self.fingerprints.part(p) for p in parts)), make)
+        return self.memo.get(("derived", name, also, *(self.fingerprints.part(p) for p in parts)), make)
 
     def later(self, template: str, page_path: str, **context: Any) -> Callable[[], str]:
         """`render`, when the page is first read (a `GeneratedPage` body)."""

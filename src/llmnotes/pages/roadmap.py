@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from ..extract.roadmap import progress, walk
 from ..model import RoadmapNode
 from ..wikilinks import MDLINK, WIKILINK, nearest
-from . import GeneratedPage, PageContext
+from . import GeneratedPage, PageContext, Segments
 
 PAGE = "roadmap.md"
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -97,41 +97,71 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
     kb = ctx.kb
     if not kb.roadmap:
         return []
+
+    def body() -> str | Segments:
+        # What the nodes alone give each note's section, then the sections in the page's order (by
+        # note title): both the same objects across serve rebuilds while the nodes and the order are.
+        by_note = ctx.derived("roadmap", ["roadmap"], lambda: _sections(kb.roadmap))
+        order = tuple(sorted(by_note, key=lambda p: (kb.notes[p].title.casefold(), p)))
+        sections = ctx.derived("roadmap order", ["roadmap"], lambda: [
+            dict(by_note[path], index=i, path=path) for i, path in enumerate(order, 1)], also=order)
+        links = _Links(ctx, PAGE)
+        parts = {"node_href": links.node, "cell": links.cell, "progress": progress}
+        # Each note's section kept across serve rebuilds while what it shows is the same: a retitle
+        # renders the sections that show the title, not the 600 of a large vault.
+        section = ctx.items("roadmap_section.html", "section", PAGE, section_key(ctx, links),
+                            view=lambda s: dict(s, note=kb.notes[s["path"]]), **parts)
+        return ctx.segmented("roadmap.html", PAGE, (), sections, "section", section,
+                             unchanged=unchanged_sections(ctx), sections=sections, **parts)
+
+    return [GeneratedPage(PAGE, ctx.labels["roadmap"], body)]
+
+
+def _sections(roadmap: list[RoadmapNode]) -> dict[str, dict[str, Any]]:
+    """Each roadmap note's section as its nodes give it: its trees, plans and steps, its progress,
+    and what `section_key` and `unchanged_sections` read of its nodes (their repr, the names they
+    link to, whether a plan cell holds a link)."""
     by_note: dict[str, dict[str, list[RoadmapNode]]] = defaultdict(lambda: {"tree": [], "plan": [], "steps": []})
-    for node in kb.roadmap:
+    for node in roadmap:
         by_note[node.source.note][node.kind].append(node)
-    notes = sorted(by_note, key=lambda p: (kb.notes[p].title.casefold(), p))
-    links = _Links(ctx, PAGE)
-    sections = []
-    for path in notes:
-        parts = by_note[path]
+    sections = {}
+    for path, parts in by_note.items():
         done = total = 0
         for node in [*parts["tree"], *parts["steps"], *parts["plan"]]:
             d, t = progress(node)
             done, total = done + d, total + t
-        sections.append({"index": len(sections) + 1, "note": kb.notes[path], "trees": parts["tree"],
-                         "plans": parts["plan"], "steps": parts["steps"], "done": done, "total": total})
-
-    def body() -> str:
-        # Each note's section, kept across serve rebuilds while what it shows is the same: a
-        # retitle renders the sections that show the title, not the 600 of a large vault.
-        parts = {"node_href": links.node, "cell": links.cell, "progress": progress}
-        section = ctx.items("roadmap_section.html", "section", PAGE, section_key(ctx, links), **parts)
-        return ctx.render("roadmap.html", PAGE, sections=sections, section=section, **parts)
-
-    return [GeneratedPage(PAGE, ctx.labels["roadmap"], body)]
+        nodes = [*parts["tree"], *parts["plan"], *parts["steps"]]
+        linked = any("[" in cell for plan in parts["plan"] for row in (plan, *plan.children) for cell in row.cells)
+        sections[path] = {"trees": parts["tree"], "plans": parts["plan"], "steps": parts["steps"], "done": done,
+                          "total": total, "nodes": repr(nodes), "linked": linked,
+                          "targets": tuple(dict.fromkeys(n.target for n in walk(nodes) if n.target))}
+    return sections
 
 
 def section_key(ctx: PageContext, links: _Links) -> Callable[[dict[str, Any]], tuple]:
     """What the `section` macro of roadmap_section.html reads of one note's section besides labels
     and templates: its place, the note's title and page, its nodes, where each node links, and,
     for plan cells holding a link, the names links resolve to (`Fingerprints.names`)."""
+    kb = ctx.kb
 
     def key(section: dict[str, Any]) -> tuple:
-        note = section["note"]
+        note = kb.notes[section["path"]]
         nodes = [*section["trees"], *section["plans"], *section["steps"]]
-        linked = any("[" in cell for plan in section["plans"] for row in (plan, *plan.children) for cell in row.cells)
-        return (section["index"], note.path, note.title, note.page_path, repr(nodes),
-                tuple(links.node(n) for n in walk(nodes)), ctx.fingerprints.names() if linked else "")
+        return (section["index"], note.path, note.title, note.page_path, section["nodes"],
+                tuple(links.node(n) for n in walk(nodes)), ctx.fingerprints.names() if section["linked"] else "")
 
     return key
+
+
+def unchanged_sections(ctx: PageContext) -> Callable[[dict[str, Any]], bool] | None:
+    """Whether what `section_key` reads of a section besides the section itself is as at the last
+    build (KeptItems.many): its note's and its nodes' notes' names; for a node naming no note (a
+    concept's page) or a plan cell holding a link, every name. None when that cannot be told."""
+    unchanged = ctx.unchanged_notes()
+    if unchanged is None:
+        return None
+    notes = ctx.kb.notes
+    if ctx.fingerprints.same_names_as_last():
+        return lambda s: unchanged((s["path"], *s["targets"]))
+    return lambda s: (not s["linked"] and all(t in notes for t in s["targets"])
+                      and unchanged((s["path"], *s["targets"])))
