@@ -1,4 +1,6 @@
-"""The navigation's files ordered, nested and found as in serve (navfiles.py): as MkDocs does."""
+"""The site's files' paths made once per path in serve (navfiles.py): MkDocs's own answers."""
+
+from pathlib import PurePath, PurePosixPath
 
 import pytest
 from mkdocs import utils
@@ -13,32 +15,35 @@ PATHS = ["index.md", "topic/注意力 笔记.md", "a/b.md", "a/index.md", "a/c/d
 
 @pytest.fixture
 def mkdocs_own(monkeypatch):
-    """MkDocs's functions in place, restored after the test."""
-    monkeypatch.setattr(Files, "get_file_from_path", navfiles._original_get)
-    monkeypatch.setattr(nav, "file_sort_key", files_module.file_sort_key)
+    """MkDocs's own in place, restored after the test."""
+    monkeypatch.setattr(files_module, "PurePath", PurePath)
+    monkeypatch.setattr(files_module, "PurePosixPath", PurePosixPath)
     monkeypatch.setattr(nav, "nest_paths", utils.nest_paths)
 
 
-def _files() -> Files:
-    return Files([File(p, "docs", "site", use_directory_urls=True) for p in PATHS])
+def _files(paths=PATHS) -> Files:
+    return Files([File(p, "docs", "site", use_directory_urls=True) for p in paths])
 
 
-def test_a_lookup_finds_what_mkdocs_finds_for_any_spelling_of_a_path(mkdocs_own):
-    files = _files()
+def _seen(files: Files, asked: list[str]) -> list:
+    """What MkDocs works out of the files: each one's paths and URL, the lookups, the navigation."""
+    pages = files.documentation_pages()
+    ordered = sorted(pages, key=files_module.file_sort_key)
+    return [[(f.src_uri, f.dest_uri, f.url) for f in files], [files.get_file_from_path(p) for p in asked],
+            [p in files for p in asked], [f.src_uri for f in ordered],
+            nav.nest_paths(f.src_uri for f in ordered)]
+
+
+def test_mkdocs_works_out_the_same_paths_lookups_and_navigation(mkdocs_own):
     asked = [*PATHS, "./a/b.md", "a//b.md", "a/./b.md", "a/b.md/", "missing.md", "a/../a/b.md", "", "."]
-    theirs = [files.get_file_from_path(p) for p in asked]
-    assert navfiles.install()
-    assert Files.get_file_from_path is navfiles.get_file_from_path
-    assert [files.get_file_from_path(p) for p in asked] == theirs
-    assert theirs[len(PATHS)] is theirs[2] and theirs[len(PATHS) + 4] is None  # ./a/b.md finds a/b.md
-
-
-def test_the_navigation_orders_and_nests_the_pages_as_mkdocs_does(mkdocs_own):
-    pages = _files().documentation_pages()
-    theirs = sorted(pages, key=files_module.file_sort_key)
-    nested = utils.nest_paths(f.src_uri for f in theirs)
-    assert navfiles.install()
+    theirs = _seen(_files(), asked)
+    lookups = theirs[1]
+    navfiles.install()
+    assert files_module.PurePath is navfiles.remembered_pure_path and nav.nest_paths is navfiles.nest_paths
     for _ in range(2):  # worked out, then remembered
-        assert sorted(pages, key=nav.file_sort_key) == theirs
-        assert nav.nest_paths(f.src_uri for f in theirs) == nested
-    assert [f.src_uri for f in theirs][:2] == ["index.md", "b.md"]  # index first, folders last
+        files = _files()
+        seen = _seen(files, asked)
+        assert seen[0] == theirs[0] and seen[2:] == theirs[2:]
+        assert [f and f.src_uri for f in seen[1]] == [f and f.src_uri for f in lookups]
+    assert lookups[len(PATHS)].src_uri == "a/b.md" and lookups[len(PATHS) + 4] is None  # ./a/b.md finds a/b.md
+    assert theirs[3][:2] == ["index.md", "b.md"]  # index first, folders last

@@ -119,7 +119,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if command == "serve":
             themefiles.install()  # the theme's files listed once, not at every rebuild
             pageurls.install()  # each page's canonical URL and the build date worked out once
-            navfiles.install()  # the navigation orders, nests and finds the pages without a PurePath each
+            navfiles.install()  # every file path made once: its src_uri, sort key, lookup, folders
 
     # Before Material's search plugin (priority 0), which fills in its defaults in on_config.
     @event_priority(50)
