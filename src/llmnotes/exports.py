@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .arxiv import abs_url
-from .model import FuzzyDate, Paper
+from .model import FuzzyDate, Note, Paper
 from .urls import page_url
 
 if TYPE_CHECKING:
@@ -46,25 +46,52 @@ def render(kb: KnowledgeBase, fmt: str, use_directory_urls: bool = True, compact
 
 
 def encoded(kb: KnowledgeBase, fmt: str, use_directory_urls: bool = True,
-            part: Callable[[str, Callable[[], bytes]], bytes] | None = None) -> bytes:
+            part: Callable[[str, Callable[[], bytes]], bytes] | None = None,
+            kept_notes: tuple[dict[Any, bytes], dict[Any, bytes]] | None = None) -> bytes:
     """`render(..., compact=True)` as UTF-8, as a site ships it.
 
     `part(name, make)`: the JSON export is written a top-level field at a time, each field's
     UTF-8 from `part` (`make()` unless the caller kept it; `serve` keeps each under `key`),
     and joined as bytes: a retitle then writes the note list again, not the 5 MB of every
     entry, and copies the rest once.
+
+    `kept_notes`: (the last build's, this build's) UTF-8 of each entry of the note list, by
+    what it holds (`serve`, Memo.table): a retitle writes out one note's entry, not 2,000.
     """
     if fmt != "json":
         return render(kb, fmt, use_directory_urls, compact=True).encode("utf-8")
     make = part or (lambda name, make_field: make_field())
+    fields: dict[str, Callable[[], bytes]] = {
+        name: lambda field=field: _compact(field()).encode("utf-8")
+        for name, field in _json_fields(kb, use_directory_urls).items()}
+    if kept_notes is not None:
+        fields["notes"] = lambda: _note_list(kb, use_directory_urls, kept_notes)
     # What json.dumps writes of a dict with compact separators, a field at a time.
     pieces: list[bytes] = []
-    for name, field in _json_fields(kb, use_directory_urls).items():
-        pieces += [b",", _compact(name).encode("utf-8"), b":",
-                   make(name, lambda field=field: _compact(field()).encode("utf-8"))]
+    for name, field_bytes in fields.items():
+        pieces += [b",", _compact(name).encode("utf-8"), b":", make(name, field_bytes)]
     pieces[0] = b"{"
     pieces.append(b"}\n")
     return b"".join(pieces)
+
+
+def _note_list(kb: KnowledgeBase, use_directory_urls: bool, kept: tuple[dict[Any, bytes], dict[Any, bytes]]) -> bytes:
+    """The "notes" field as json.dumps writes it, an entry at a time, each kept by what it holds."""
+    last, now = kept
+    entries = []
+    for n in kb.notes.values():
+        tags = kb.note_tags.get(n.path, [])
+        key = (n.path, n.title, n.page_path, tuple(tags))
+        made = last.get(key)
+        if made is None:
+            made = _compact(_note_entry(n, tags, use_directory_urls)).encode("utf-8")
+        now[key] = made
+        entries.append(made)
+    return b"[" + b",".join(entries) + b"]"
+
+
+def _note_entry(n: Note, tags: list[str], use_directory_urls: bool) -> dict[str, Any]:
+    return {"path": n.path, "title": n.title, "url": page_url(n.page_path, use_directory_urls), "tags": tags}
 
 
 def _compact(value: Any) -> str:
@@ -111,8 +138,8 @@ def _json_fields(kb: KnowledgeBase, use_directory_urls: bool) -> dict[str, Calla
 
     return {
         "version": lambda: SCHEMA_VERSION,
-        "notes": lambda: [{"path": n.path, "title": n.title, "url": page_url(n.page_path, use_directory_urls),
-                           "tags": kb.note_tags.get(n.path, [])} for n in kb.notes.values()],
+        "notes": lambda: [_note_entry(n, kb.note_tags.get(n.path, []), use_directory_urls)
+                          for n in kb.notes.values()],
         "events": lambda: [{"date": e.date.start, "end": e.date.end, "precision": e.date.precision,
                             "text": e.text, "note": e.source.note, "line": e.source.line, "inferred": e.inferred}
                            for e in kb.events],

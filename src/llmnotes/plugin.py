@@ -559,8 +559,8 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
                 continue
             # Serve: kept as the bytes written, as MkDocs writes bytes as they are.
             key = digest(urls, *exports.key(fingerprints, fmt))
-            content = memo.get(("export", key), lambda fmt=fmt: exports.encoded(kb, fmt, config.use_directory_urls,
-                                                                                 part=kept_part))
+            content = memo.get(("export", key), lambda fmt=fmt: exports.encoded(
+                kb, fmt, config.use_directory_urls, part=kept_part, kept_notes=memo.table(("export notes", urls))))
             files.append(File.generated(config, name, content=content))
 
 
