@@ -185,7 +185,8 @@ def test_deleting_and_adding_notes(vault):
 def test_changes_made_to_a_built_knowledge_base_do_not_reach_the_next_build(vault):
     cache: dict = {}
     kb = KnowledgeBase.build(vault, cache=cache)
-    # Whatever is done to the links of one build (each build resolves its own copies)...
+    # Whatever is done to the links of one build (a build hands the last one's resolved scans
+    # out again only while they hold what it resolves)...
     for link in kb.wikilinks:
         link.resolved = "nowhere.md"
     for span in (s for scan in kb.scans.values() for s in scan.spans):

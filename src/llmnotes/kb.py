@@ -20,7 +20,7 @@ from . import extract
 from .loader import load_vault
 from .model import Diagnostic, Level, Link, Note, Paper, RoadmapNode, Table, TimelineEvent, WikiLink
 from .urls import name_slug, page_url, tag_slug
-from .wikilinks import Resolver, Scan, nearest, norm, scan_note
+from .wikilinks import Resolver, Scan, Span, nearest, norm, scan_note
 
 
 @dataclass
@@ -88,10 +88,13 @@ class KnowledgeBase:
         if memos is not None:
             for memo in memos.values():
                 memo.keep_only(notes)
-        scans = _scan_notes(notes, memos)
+        scanned = _scan_notes(notes, memos)
         resolver = _resolver(notes, cache)
-        wikilinks, backlinks, concepts = _resolve_links(notes, scans, resolver, vault.assets, diags,
-                                                            unresolved_level)
+        kept = None if cache is None else cache.get("resolved", {})
+        scans, wikilinks, backlinks, concepts = _resolve_links(scanned, resolver, vault.assets, diags,
+                                                               unresolved_level, kept)
+        if cache is not None:
+            cache["resolved"] = {path: (scanned[path], scans[path]) for path in scans}
         tags, note_tags = _collect_tags(notes, scans)
         diags += _duplicate_titles(notes)
         diags += _distinct_pages(notes)
@@ -183,16 +186,25 @@ def _resolver(notes: dict[str, Note], cache: dict[str, Any] | None) -> Resolver:
 
 
 def _scan_notes(notes: dict[str, Note], memos: dict[str, extract.NoteMemo] | None) -> dict[str, Scan]:
-    """Each note's links, images and tags. Remembered across builds (a copy is handed out:
-    resolving sets `link.resolved` and image URLs on the scan of each build)."""
+    """Each note's links, images and tags, as scanned. Remembered across serve builds: never
+    change one (`_resolve_links` resolves a copy)."""
     if memos is None:
         return {p: scan_note(n) for p, n in notes.items()}
     memo = memos.setdefault("scan", extract.NoteMemo())
-    return {p: memo.get(n, scan_note).copy() for p, n in notes.items()}
+    return {p: memo.get(n, scan_note) for p, n in notes.items()}
 
 
-def _resolve_links(notes, scans, resolver: Resolver, assets: list[str], diags: list[Diagnostic],
-                   unresolved_level: Level):
+def _resolve_links(scanned: dict[str, Scan], resolver: Resolver, assets: list[str], diags: list[Diagnostic],
+                   unresolved_level: Level, kept: dict[str, tuple[Scan, Scan]] | None = None):
+    """Each note's scan with its links resolved (`link.resolved`) and its images' URLs found, and
+    what that gives: every link, the links to each note, the concepts linked to.
+
+    `kept` (serve): path → (scan as scanned, as resolved) at the last build. The scans are then
+    remembered ones (`_scan_notes`), never changed: each is resolved into a copy, unless the
+    last build's copy is of the same scan and resolves the same: that one is handed out again,
+    so a retitle copies the scans whose links it moved, not 2,000.
+    """
+    scans: dict[str, Scan] = {}
     wikilinks: list[WikiLink] = []
     backlinks: dict[str, list[WikiLink]] = defaultdict(list)
     concepts: dict[str, Concept] = {}
@@ -200,29 +212,35 @@ def _resolve_links(notes, scans, resolver: Resolver, assets: list[str], diags: l
     asset_by_name: dict[str, list[str]] = defaultdict(list)
     for a in assets:
         asset_by_name[posixpath.basename(a).casefold()].append(a)
-    for path, scan in scans.items():
-        for span in scan.spans:
+    for path, base in scanned.items():
+        values: list[str | None] = []  # each span's image URL, or the note its link resolves to
+        for span in base.spans:
             if span.kind == "image":
-                span.url = _resolve_asset(span.url, path, assets, asset_by_name, diags, span)
+                values.append(_resolve_asset(span.url, path, assets, asset_by_name, diags, span))
+            elif span.link is None:
+                values.append(None)
+            else:
+                values.append(_resolve_link(span, path, resolver, diags))
+        scan, fresh = base, True
+        if kept is not None:
+            last = kept.get(path)
+            fresh = last is None or last[0] is not base or _resolved(last[1]) != values
+            scan = base.copy() if fresh else last[1]
+        scans[path] = scan
+        for span, value in zip(scan.spans, values):
+            if span.kind == "image":
+                if fresh and value is not None:
+                    span.url = value
                 continue
             link = span.link
             if link is None:
                 continue
             wikilinks.append(link)
-            if span.kind == "mdlink":
-                hit = resolver.resolve_path(link.target, path)
-                found = [hit] if hit else resolver.candidates(posixpath.basename(link.target))
-            else:
-                found = resolver.candidates(link.target)
-            if found:
-                target = nearest(found, path)
-                if len(found) > 1:
-                    diags.append(Diagnostic("warning", path, link.source.line,
-                                            f"ambiguous link '{link.target}' matches {len(found)} notes "
-                                            f"({', '.join(sorted(found)[:4])}); using {target}"))
-                link.resolved = target
-                if target != path:
-                    backlinks[target].append(link)
+            if fresh:
+                link.resolved = value
+            if value is not None:
+                if value != path:
+                    backlinks[value].append(link)
                 continue
             name = posixpath.splitext(posixpath.basename(link.target))[0] if span.kind == "mdlink" else link.target
             name = name.rstrip("@#$%^&*~!！?？。，,.;；:：、…").strip() or name or "?"
@@ -238,7 +256,31 @@ def _resolve_links(notes, scans, resolver: Resolver, assets: list[str], diags: l
             diags.append(Diagnostic(unresolved_level, path, link.source.line,
                                     f"broken {kind} '{link.target}': no note has that name; "
                                     f"linked to the concept page '{name}'"))
-    return wikilinks, dict(backlinks), concepts
+    return scans, wikilinks, dict(backlinks), concepts
+
+
+def _resolve_link(span: Span, path: str, resolver: Resolver, diags: list[Diagnostic]) -> str | None:
+    """The note a link of note `path` resolves to (the nearest, if several), or None."""
+    link = span.link
+    assert link is not None
+    if span.kind == "mdlink":
+        hit = resolver.resolve_path(link.target, path)
+        found = [hit] if hit else resolver.candidates(posixpath.basename(link.target))
+    else:
+        found = resolver.candidates(link.target)
+    if not found:
+        return None
+    target = nearest(found, path)
+    if len(found) > 1:
+        diags.append(Diagnostic("warning", path, link.source.line,
+                                f"ambiguous link '{link.target}' matches {len(found)} notes "
+                                f"({', '.join(sorted(found)[:4])}); using {target}"))
+    return target
+
+
+def _resolved(scan: Scan) -> list[str | None]:
+    """What `_resolve_links` set on each span of `scan`."""
+    return [s.url if s.kind == "image" else (s.link.resolved if s.link is not None else None) for s in scan.spans]
 
 
 def _resolve_asset(url: str, from_note: str, assets: list[str], by_name, diags, span) -> str:
