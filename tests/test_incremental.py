@@ -89,6 +89,19 @@ def test_edit_rewrites_that_page_only_and_keeps_the_index_whole(serving, tmp_pat
     assert _index(site) == _index(tmp_path / "clean")
 
 
+def test_the_sitemap_is_written_again_only_when_the_pages_it_lists_change(serving):
+    notes, site, rebuild = serving
+    sitemap = site / "sitemap.xml"
+    written = sitemap.stat().st_mtime_ns
+    _edit(notes / "gamma.md", "# 量化笔记\n\n低比特量化节省显存。zebrafish 新增一句。\n")
+    rebuild()
+    rebuild()  # the first rebuild after the first build lists the same pages: both leave it
+    assert sitemap.stat().st_mtime_ns == written and (site / "sitemap.xml.gz").is_file()
+    _edit(notes / "delta.md", "# 蒸馏笔记\n\n知识蒸馏。\n")
+    rebuild()
+    assert sitemap.stat().st_mtime_ns != written  # a new page: written again (its content: as a fresh build's)
+
+
 def test_new_link_reaches_the_target_and_new_note_reaches_every_navigation(serving, tmp_path):
     notes, site, rebuild = serving
     assert "注意力笔记" not in _page(site, "gamma")  .split('class="md-content"')[1]

@@ -34,6 +34,7 @@ import gc
 import hashlib
 import itertools
 import json
+import os
 import posixpath
 import re
 import threading
@@ -459,8 +460,6 @@ def _page_signature(file: Any) -> str:
         return digest(content)
     if isinstance(content, bytes):
         return hashlib.blake2b(content, digest_size=20).hexdigest()
-    import os
-
     try:
         st = os.stat(file.abs_src_path)
     except (OSError, TypeError):
@@ -513,6 +512,7 @@ class Incremental:
         self._seen: dict[str, tuple[str, str, str]] = {}
         # src_uri → (front matter, pieces, items, signature) of the pages rendered in Segments (`_sign_segments`).
         self._segment_signs: dict[str, tuple[str, Any, Sequence[str], str]] = {}
+        self._sitemap: Any = None  # what the sitemap written last showed (`keep_sitemap`)
 
     def mark(self, files: Any, extra_key: str = "", new_words: Iterable[str] = (),
              segmented: Mapping[str, tuple[str, Any]] | None = None) -> int:
@@ -640,6 +640,27 @@ class Incremental:
                 self.patched += 1
         self._count()
         return self.patched + self.spliced
+
+    def keep_sitemap(self, env: Any, files: Any, site_dir: str, hooked: bool) -> bool:
+        """Whether the sitemap the last build wrote is the one this build would write: MkDocs's own
+        template lists each page's URL and date, nothing else (2,000 entries rendered, then
+        gzipped, at every rebuild). Not when `hooked` (another plugin sees or changes templates
+        as they render), nor for a template of the site's own."""
+        import mkdocs
+
+        try:
+            template = env.get_template("sitemap.xml")
+        except Exception:  # noqa: BLE001 - no sitemap template: MkDocs skips it, with its own message
+            return False
+        own = os.path.join(os.path.dirname(os.path.abspath(mkdocs.__file__)), "templates", "sitemap.xml")
+        if hooked or template.filename is None or os.path.abspath(template.filename) != own:
+            self._sitemap = None
+            return False
+        key = (os.stat(own).st_mtime_ns, [(p.canonical_url, p.abs_url, p.update_date, p.is_link)
+                                          for p in (f.page for f in files.documentation_pages()) if p is not None])
+        written = all(os.path.isfile(os.path.join(site_dir, name)) for name in ("sitemap.xml", "sitemap.xml.gz"))
+        same, self._sitemap = written and key == self._sitemap, key
+        return same
 
     def remember_output(self, page: Any, output: str, front: str, segments: Any) -> None:
         """How the output of a page rendered in Segments holds them (splice.py), for the next build."""

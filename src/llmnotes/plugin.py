@@ -229,6 +229,9 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             self._tuner = self._page_tuner(config)
         if self.config.enabled and self._incremental is not None:  # every page has its title now
             self._incremental.patch(files, _read_page(config, files))
+            if "sitemap.xml" in config.theme.static_templates and self._incremental.keep_sitemap(
+                    env, files, config.site_dir, _others_see_templates(config, self)):
+                config.theme.static_templates.discard("sitemap.xml")  # this build only: a new config is loaded next
         if self._workers is not None:
             self._workers.finish_render()
             plugin = _search_plugin(config)
@@ -562,6 +565,13 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
             content = memo.get(("export", key), lambda fmt=fmt: exports.encoded(
                 kb, fmt, config.use_directory_urls, part=kept_part, kept_notes=memo.table(("export notes", urls))))
             files.append(File.generated(config, name, content=content))
+
+
+def _others_see_templates(config, plugin: LlmnotesPlugin) -> bool:
+    """Whether another plugin sees or changes the theme's templates as they render."""
+    return any(getattr(method, "__self__", None) is not plugin
+               for event in ("pre_template", "template_context", "post_template")
+               for method in config.plugins.events.get(event, []))
 
 
 def _index_segmentation(cuts: dict[str, str] | None = None) -> Callable[[str], str]:
