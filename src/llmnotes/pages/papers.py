@@ -52,6 +52,14 @@ def _rows(kb: KnowledgeBase) -> list[dict[str, Any]]:
 
 
 
+def _arranged(kb: KnowledgeBase) -> tuple[list[dict[str, Any]], list[str], int, bool]:
+    """The rows, and what the page shows of the papers as a whole: every tag, how many dates
+    disagree with arXiv's, whether any paper was inferred."""
+    rows = _rows(kb)
+    tags = sorted({t for r in rows for t in r["tags"]}, key=str.casefold)
+    return rows, tags, sum(p.date_mismatch for p in kb.papers), any(r["paper"].inferred for r in rows)
+
+
 def key(ctx: PageContext) -> list[str]:
     """What `build` and papers.html read: the papers, the tags of their notes, note titles and pages."""
     return [ctx.fingerprints.names(), ctx.fingerprints.part("papers"), ctx.fingerprints.part("note_tags")]
@@ -61,8 +69,7 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
     kb, L = ctx.kb, ctx.labels
     # The rows as the papers give them, the same objects across serve rebuilds while the papers
     # and their notes' tags are; each row's citing notes are added as it is rendered (`view`).
-    rows = ctx.derived("papers", ["papers", "note_tags"], lambda: _rows(kb))
-    tags = sorted({t for r in rows for t in r["tags"]}, key=str.casefold)
+    rows, tags, mismatches, inferred = ctx.derived("papers", ["papers", "note_tags"], lambda: _arranged(kb))
 
     def notes(r: dict[str, Any]) -> list[Any]:
         return [kb.notes[n] for n in r["paper"].notes if n in kb.notes]
@@ -80,9 +87,8 @@ def build(ctx: PageContext) -> list[GeneratedPage]:
     # citing notes kept their names is taken by its place, its key unmade (KeptItems.many).
     row = ctx.items("papers_row.html", "row", PAGE, row_key, view=lambda r: dict(r, notes=notes(r)))
     unchanged = ctx.unchanged_notes()
-    mismatches = sum(p.date_mismatch for p in kb.papers)
     # What papers.html reads besides the rows' items.
-    frame = (len(rows), tuple(tags), tuple(exports), mismatches, any(r["paper"].inferred for r in rows))
+    frame = (len(rows), tuple(tags), tuple(exports), mismatches, inferred)
     body = partial(ctx.segmented, "papers.html", PAGE, frame, rows, "row", row, rows=rows, tags=tags,
                    exports=exports, mismatches=mismatches,
                    unchanged=None if unchanged is None else lambda r: unchanged(r["paper"].notes))
