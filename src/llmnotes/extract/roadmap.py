@@ -376,26 +376,36 @@ def progress(node: RoadmapNode) -> tuple[int, int]:
 
 def _link_targets(kb: KnowledgeBase, nodes: list[RoadmapNode]) -> None:
     """Each node points at the note of its name, else the concept page of its name."""
+    for n, target in zip(walk(nodes), _targets(kb, nodes)):
+        n.target = target
+
+
+def _targets(kb: KnowledgeBase, nodes: list[RoadmapNode]) -> list[str | None]:
+    """What `_link_targets` sets on each node of `nodes`, in `walk` order (plan nodes keep theirs)."""
     resolver = kb.resolver
+    targets: list[str | None] = []
     for n in walk(nodes):
         if n.kind == "plan":
+            targets.append(n.target)
             continue
         names = []
         if n.target and n.target.startswith("[["):
             names.append(n.target[2:-2])
         names += [n.title, PARENS.sub(" ", n.title).strip()]
-        n.target = None
+        target = None
         for name in names:
             found = resolver.candidates(name) if name else []
             if found:
-                n.target = nearest(found, n.source.note)
+                target = nearest(found, n.source.note)
                 break
-        if n.target is None:
+        if target is None:
             for name in names:
                 concept = kb.concept_for(name) if name else None
                 if concept:
-                    n.target = concept.name
+                    target = concept.name
                     break
+        targets.append(target)
+    return targets
 
 
 def _note_nodes(note: Note, scan_tags: list[str]) -> list[RoadmapNode]:
@@ -434,12 +444,32 @@ def collect(kb: KnowledgeBase) -> None:
     kept = getattr(kb, "_memos", None) is not None  # nodes kept for the next build: resolve copies
     found = [per_note(kb, "roadmap", note, nodes_of) for note in kb.notes.values()]
 
+    # Serve: note path → (its nodes as read, the copy their targets were set on) at the last build.
+    last = kb._collected.get("roadmap linked", {}) if kept else {}
+    now: dict[str, tuple[list[RoadmapNode], list[RoadmapNode]]] = {}
+
     def linked() -> list[RoadmapNode]:
-        roadmap: list[RoadmapNode] = []
-        for roots in found:
-            if roots:
-                roadmap += _copy(roots) if kept else roots
-        _link_targets(kb, roadmap)
+        if not kept:
+            roadmap = [root for roots in found for root in roots]
+            _link_targets(kb, roadmap)
+            return roadmap
+        # The nodes read are kept for the next build: their names resolve on copies. A note's copy
+        # is the last build's while it is of the same nodes and they resolve the same (a retitle
+        # moves the targets of a few notes' nodes, not of the 600 roadmap notes of a large vault).
+        roadmap = []
+        for note, roots in zip(kb.notes, found):
+            if not roots:
+                continue
+            targets = _targets(kb, roots)
+            done = last.get(note)
+            if done is None or done[0] is not roots or [n.target for n in walk(done[1])] != targets:
+                copied = _copy(roots)
+                for n, target in zip(walk(copied), targets):
+                    n.target = target
+                done = (roots, copied)
+            now[note] = done
+            roadmap += done[1]
+        kb._collected["roadmap linked"] = now
         return roadmap
 
     # Names resolve with kb.resolver (the same object while no note's name changed), else to concepts.
