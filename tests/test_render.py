@@ -111,7 +111,7 @@ def test_relpath_is_posixpaths_for_every_shape_of_site_path():
 def test_a_retitle_renders_again_only_the_notes_that_show_it(tmp_path: Path):
     """Serve keeps each note's Markdown while what it reads is the same: a title is read by the
     backlinks of the notes it links to, a page path by the notes linking to it."""
-    from llmnotes.cache import Memo
+    from llmnotes.cache import Fingerprints, Memo
 
     files = {
         "a.md": "# A\n\nSee [[b]] and #tag.\n",
@@ -121,15 +121,20 @@ def test_a_retitle_renders_again_only_the_notes_that_show_it(tmp_path: Path):
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    memo = Memo()
+    memo, cache = Memo(), {}
+    fingerprints: list[Fingerprints] = []
+    keyed: list[str] = []
 
     def render_all() -> tuple[dict[str, str], list[str]]:
-        kb = KnowledgeBase.build(tmp_path)
+        kb = KnowledgeBase.build(tmp_path, cache=cache)  # as serve builds it, and keeps its fingerprints
         memo.new_build()
+        fingerprints.append(Fingerprints(kb, fingerprints.pop() if fingerprints else None))
         made: list[str] = []
-        renderer = NoteRenderer(kb, Labels("en"), memo=memo)
-        real = renderer._render
+        keyed.clear()
+        renderer = NoteRenderer(kb, Labels("en"), memo=memo, fingerprints=fingerprints[-1])
+        real, real_key = renderer._render, renderer.key
         renderer._render = lambda note: made.append(note.path) or real(note)
+        renderer.key = lambda note: keyed.append(note.path) or real_key(note)
         out = {path: renderer.render(note) for path, note in kb.notes.items()}
         fresh = NoteRenderer(kb, Labels("en"))
         assert out == {path: fresh.render(note) for path, note in kb.notes.items()}  # the same as without memo
@@ -137,13 +142,27 @@ def test_a_retitle_renders_again_only_the_notes_that_show_it(tmp_path: Path):
 
     _, made = render_all()
     assert made == ["a.md", "b.md", "c.md", "d.md"]
+    render_all()
+    render_all()  # nothing changed since the last build: every note taken by its place, no key made
+    assert keyed == []
     (tmp_path / "a.md").write_text("# A renamed\n\nSee [[b]] and #tag.\n", encoding="utf-8")
     out, made = render_all()
     assert made == ["a.md", "b.md"]  # b's backlinks show a's title; c links to a's page, unchanged
     assert "A renamed" in out["b.md"]
+    assert sorted(keyed) == ["a.md", "b.md", "c.md"]  # d shows nothing of a: taken by its place
     (tmp_path / "nowhere.md").write_text("# Nowhere\n", encoding="utf-8")
     _, made = render_all()
     assert made == ["c.md", "nowhere.md"]  # c's link now finds a note
+    (tmp_path / "a.md").write_text("# A renamed\n\nSee [[b]].\n", encoding="utf-8")
+    out, made = render_all()
+    assert made == ["a.md", "b.md", "d.md"]  # b's backlink sentence; d's #Tag is now the tag's first spelling
+    # Two concepts of one slug: the second's page is foo-bar-2 until the first goes.
+    (tmp_path / "e.md").write_text("# E\n\n[[Foo Bar]]\n", encoding="utf-8")
+    (tmp_path / "f.md").write_text("# F\n\n[[Foo-Bar]]\n", encoding="utf-8")
+    render_all()
+    (tmp_path / "e.md").write_text("# E\n\nNo link.\n", encoding="utf-8")
+    _, made = render_all()
+    assert made == ["e.md", "f.md"]  # f did not change, its link's concept page did
 
 
 def test_anchor_ids_of_generated_html_are_its_id_attributes() -> None:

@@ -407,6 +407,12 @@ class Fingerprints:
 
         return self._digest("\0names", names)
 
+    def same_concepts_as_last(self) -> bool:
+        """Whether every concept's key, name and page are as at the last build; False when unknown.
+        (Part of `names`: a retitle changes the names, seldom the concepts.)"""
+        return self._same_as_last("\0concepts", self._digest(
+            "\0concepts", lambda: [(key, c.name, c.slug) for key, c in self.kb.concepts.items()]))
+
     def same_as_last(self, name: str) -> bool:
         """Whether part `name` is as at the last build; False when unknown."""
         return self._same_as_last(name, self.part(name))

@@ -179,7 +179,7 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         # In serve, parts of the knowledge base equal to the last build's keep their digests.
         fingerprints = Fingerprints(kb, self._fingerprints if self._renders is not None else None)
         self._fingerprints = fingerprints if self._renders is not None else None
-        self._replace_notes(files, config, kb, labels, memo)
+        self._replace_notes(files, config, kb, labels, memo, fingerprints)
         self._add_generated_pages(files, config, kb, labels, memo, fingerprints)
         self._add_assets(files, config)
         if self.config.exports:
@@ -480,9 +480,10 @@ class LlmnotesPlugin(BasePlugin[LlmnotesConfig]):
         if again:
             log.info(f"{again} warning(s) as in the last rebuild, not repeated")
 
-    def _replace_notes(self, files: Files, config, kb: KnowledgeBase, labels: Labels, memo: Memo | None) -> None:
+    def _replace_notes(self, files: Files, config, kb: KnowledgeBase, labels: Labels, memo: Memo | None,
+                       fingerprints: Fingerprints | None = None) -> None:
         """Every note becomes a generated page from its rendered Markdown; .txt notes become pages."""
-        renderer = NoteRenderer(kb, labels, config.use_directory_urls, memo=memo)
+        renderer = NoteRenderer(kb, labels, config.use_directory_urls, memo=memo, fingerprints=fingerprints)
         by_src = files.src_uris  # note paths are POSIX already: no PurePath per lookup, as get_file_from_path makes
         for note in kb.notes.values():
             for src in {note.path, note.page_path}:

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .cache import Memo, digest
+from .cache import Fingerprints, Memo, digest
 from .i18n import Labels
-from .model import Note
+from .model import Note, WikiLink
 from .textutil import plain_inline
 from .urls import anchor as heading_anchor
 from .urls import page_url, relative_md_link, relative_url
-from .wikilinks import Span
+from .wikilinks import Scan, Span
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -77,12 +77,18 @@ class NoteRenderer:
     """
 
     def __init__(self, kb: KnowledgeBase, labels: Labels, use_directory_urls: bool = True,
-                 memo: Memo | None = None):
+                 memo: Memo | None = None, fingerprints: Fingerprints | None = None):
         self.kb = kb
         self.labels = labels
         self.use_directory_urls = use_directory_urls
         self.memo = memo
         self._context: str | None = None
+        # Serve, with the build's fingerprints: what tells a note unchanged by its place (`_kept`).
+        self._places: tuple[dict[str, tuple], dict[str, tuple]] | None = None
+        self._changed: set[str] | None = None
+        if memo is not None and fingerprints is not None:
+            self._changed = fingerprints.changed_notes()
+            self._concepts_same = fingerprints.same_concepts_as_last()
 
     def url(self, page_path: str) -> str:
         return page_url(page_path, self.use_directory_urls)
@@ -96,7 +102,52 @@ class NoteRenderer:
     def render(self, note: Note) -> str:
         if self.memo is None:
             return self._render(note)
-        return self.memo.get(("note", self.key(note)), lambda: self._render(note))
+        if self._changed is None:
+            return self.memo.get(("note", self.key(note)), lambda: self._render(note))
+        if self._places is None:
+            self._places = self.memo.table(("note places", self._settings()))
+        last, now = self._places
+        scan, tags = self.kb.scans[note.path], self.kb.note_tags.get(note.path, [])
+        backlinks = self.kb.backlinks.get(note.path, [])
+        kept = last.get(note.path)
+        if kept is not None and self._kept(note, scan, tags, backlinks, kept):
+            made = kept[-1]
+        else:
+            made = self.memo.get(("note", self.key(note)), lambda: self._render(note))
+        now[note.path] = (note, note.page_path, scan, tags, backlinks, made)
+        return made
+
+    def _kept(self, note: Note, scan: Scan, tags: list[str], backlinks: list[WikiLink], kept: tuple) -> bool:
+        """Whether everything `key` reads for `note` is as at the last build, told without making
+        the key: the same note (the loader's object: its text, title, meta), page, scan (the
+        knowledge base hands out the last one while it resolves the same), tags and backlinks
+        (the same links), and the names of the notes those point at or come from unchanged;
+        for a link to a concept, every concept's page unchanged too (their slugs are numbered in turn).
+        A retitle then makes the keys of the notes it reaches, not of 2,000."""
+        last_note, page, last_scan, last_tags, last_backlinks, _ = kept
+        if (last_note is not note or page != note.page_path or last_scan is not scan or last_tags != tags
+                or len(last_backlinks) != len(backlinks) or any(a is not b for a, b in zip(last_backlinks, backlinks))):
+            return False
+        changed = self._changed
+        assert changed is not None
+        if not changed.isdisjoint(link.source.note for link in backlinks):
+            return False
+        for span in scan.spans:  # a tag's spelling shows in the note's tags, compared above
+            link = span.link
+            if link is None or span.kind in ("image", "tag"):
+                continue
+            if link.resolved is None:
+                if not self._concepts_same:
+                    return False
+            elif link.resolved in changed:
+                return False
+        return True
+
+    def _settings(self) -> str:
+        """What every note page reads besides its note and the knowledge base: labels, URL style."""
+        if self._context is None:
+            self._context = digest(repr(sorted(self.labels.items())), str(self.use_directory_urls))
+        return self._context
 
     def key(self, note: Note) -> tuple:
         """Everything `_render` reads for `note`: its text, title and description, each span
@@ -107,8 +158,7 @@ class NoteRenderer:
 
         A tuple, compared as it is: its strings are the notes' own (their hashes are kept),
         where writing it out and hashing it took a sixth of a rebuild after an edit."""
-        if self._context is None:
-            self._context = digest(repr(sorted(self.labels.items())), str(self.use_directory_urls))
+        self._settings()
         spans = tuple((s.kind, s.start, s.end, s.tag, s.url, s.width, s.alt)
                       + ((s.link.target, s.link.anchor, s.link.label, s.link.resolved) if s.link else ())
                       + (self._target(s),)
