@@ -18,6 +18,13 @@ FIXTURES = REPO / "tests" / "fixtures"
 SEEDS = REPO.parent / "shared" / "seeds"
 
 
+def write_notes(folder: Path, notes: dict[str, str]) -> None:
+    """Each note (its path under `folder` → its text) written as UTF-8, folders made."""
+    for name, text in notes.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
 def build_site(notes_dir: Path, site_dir: Path, *, strict: bool = False, config_file: Path | None = None,
                **overrides) -> Path:
     """A real MkDocs build of `notes_dir` with the packaged default configuration."""

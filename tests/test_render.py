@@ -6,7 +6,7 @@ from pathlib import Path
 
 import markdown
 import yaml
-from conftest import build_site
+from conftest import build_site, write_notes
 from mkdocs.utils.meta import get_data
 
 from llmnotes.i18n import Labels
@@ -119,8 +119,7 @@ def test_a_retitle_renders_again_only_the_notes_that_show_it(tmp_path: Path):
         "c.md": "# C\n\nSee [[a]] and [[Nowhere]].\n",
         "d.md": "# D\n\nAlone #Tag.\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    write_notes(tmp_path, files)
     memo, cache = Memo(), {}
     fingerprints: list[Fingerprints] = []
     keyed: list[str] = []

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import build_site
+from conftest import build_site, write_notes
 
 from llmnotes.extract.roadmap import note_roadmap, parse_tree_text, progress, split_title
 from llmnotes.kb import KnowledgeBase
@@ -406,8 +406,7 @@ def test_serve_renders_again_only_the_roadmap_sections_a_change_shows(tmp_path: 
         "steps.md": "# Steps\n\n#Roadmap\n\n学习步骤：\n\n1. Read\n2. Write\n",
         "Chain rule.md": "# Chain rule\n\nd/dx.\n",
     }
-    for name, text in notes.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    write_notes(tmp_path, notes)
     render = ServedPage(roadmap_page, tmp_path).render
     assert render()[1] == 3
     (tmp_path / "Chain rule.md").write_text("# Chain rule, retitled\n\nd/dx.\n", encoding="utf-8")

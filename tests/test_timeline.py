@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
-from conftest import FIXTURES, ServedPage, build_site
+from conftest import FIXTURES, ServedPage, build_site, write_notes
 
 from llmnotes.extract.timeline import event_links
 from llmnotes.kb import KnowledgeBase
@@ -334,8 +334,7 @@ def test_serve_renders_again_only_the_events_a_change_shows(tmp_path: Path):
         "b.md": "# B\n\n- 2020-05：GPT-3 发布，见 [[a]]\n",
         "c.md": "# C\n\n- 2022-11：ChatGPT 发布\n",
     }
-    for name, text in notes.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    write_notes(tmp_path, notes)
     render = ServedPage(timeline, tmp_path).render  # kept items make the page a fresh build makes
     html, made = render()
     assert made == 4
