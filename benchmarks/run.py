@@ -2,6 +2,8 @@
 """`make bench`: llmnotes against plain MkDocs + Material on the same generated corpus, in one run.
 
     .venv/bin/python benchmarks/run.py [--notes N] [--rounds N] [--no-serve] [--profile] [--memory-only]
+    .venv/bin/python benchmarks/run.py --corpus VAULT     # a vault of your own (copied first) instead
+    .venv/bin/python benchmarks/run.py --growth 500,1000,2000,4000   # site size against notes
     BENCH_NOTES=2000 BENCH_ROUNDS=3 make bench
     BENCH_ZENSICAL=path/to/zensical make bench   # also time Zensical (pip install zensical, own venv)
 
@@ -31,6 +33,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -329,6 +332,62 @@ def print_profile(path: Path, limit: int = 25) -> None:
     stats.sort_stats("tottime").print_stats(limit)
 
 
+def edited_note(corpus: Path) -> str:
+    """The note the serve measure edits: the first, in name order, that opens with its "# title"
+    (the title edit changes that line). Relative to the corpus, with "/"."""
+    for path in sorted(corpus.rglob("*.md")):
+        with path.open(encoding="utf-8", errors="replace") as f:
+            if f.readline().startswith("# "):
+                return path.relative_to(corpus).as_posix()
+    raise SystemExit(f"bench: no note in {corpus} opens with a '# title' line to edit")
+
+
+# An added note may cost this much more than the notes before it did and still count as linear
+# (the generator draws each note's size at random).
+GROWTH_TOLERANCE = 0.10
+
+
+def site_growth(counts: list[int], seed: int) -> int:
+    """Build the generated corpus at each count (llmnotes only) and print how the site grows.
+
+    Linear growth: a note added costs the site what each note before it cost, so the
+    site's bytes per corpus byte stay put as the vault grows (a fixed part, theme assets and
+    the search program, is paid once and only makes small sites dearer per note). A part
+    that grew with the square, every page listing every note, would make each step dearer.
+    Judged at the last step, the vault's size from then on: the navigation lists a folder's
+    notes on each of its pages, more as a folder fills, until it reaches 100 and is shown in
+    runs of 100, so small vaults grow faster than linearly until their folders are full.
+    """
+    rows = []
+    for n in sorted(set(counts)):
+        work = OUT / f"growth-n{n}"  # not n{n}: a bench run's results there stay
+        corpus = work / "notes"
+        gen_corpus.generate(corpus, n, seed)
+        print(f"building: llmnotes at {n} notes ...", flush=True)
+        build = _run_build("llmnotes", corpus, work)
+        site = work / "site-llmnotes"
+        rows.append({"notes": n, "corpus": tree_size(corpus), "site": tree_size(site),
+                     "index": (site / "search" / "search_index.json").stat().st_size, "wall": build["wall"]})
+        shutil.rmtree(work)  # a 10,000-note site is half a gigabyte
+    print(f"\nllmnotes site growth: seed {seed}; a step is from the row above; per corpus byte, as notes differ in size")
+    print(f"{'notes':>6}  {'corpus':>9}  {'site':>9}  {'index':>8}  {'build':>7}  {'site/note':>9}  "
+          f"{'site/corpus byte':>16}  {'step: added/before':>18}")
+    steps = []
+    for prev, row in zip([None, *rows], rows):
+        step = ""
+        if prev:
+            added = (row["site"] - prev["site"]) / (row["corpus"] - prev["corpus"])
+            steps.append(added / (prev["site"] / prev["corpus"]))
+            step = f"{added:.1f} / {prev['site'] / prev['corpus']:.1f} = {steps[-1]:.2f}"
+        print(f"{row['notes']:>6}  {mb(row['corpus']):>9}  {mb(row['site']):>9}  {mb(row['index']):>8}  "
+              f"{row['wall']:>6.1f}s  {row['site'] / row['notes'] / 1e3:>6.1f} KB  "
+              f"{row['site'] / row['corpus']:>16.1f}  {step:>18}")
+    if steps:
+        print(f"last step: an added corpus byte costs {steps[-1]:.2f} × what one cost before it (linear within "
+              f"{GROWTH_TOLERANCE:.0%}: {verdict(steps[-1] <= 1 + GROWTH_TOLERANCE)})")
+    return 0
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -359,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="builds of each kind, alternating; medians reported")
     ap.add_argument("--zensical", default=os.environ.get("BENCH_ZENSICAL"),
                     help="a zensical executable: also time `zensical build` of the baseline's configuration")
+    ap.add_argument("--corpus", help="bench this vault (copied first: serve edits a note) instead of a generated one")
+    ap.add_argument("--growth", help="comma-separated note counts: only how the llmnotes site grows with them")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
@@ -371,13 +432,28 @@ def main(argv: list[str] | None = None) -> int:
             _child_build(a.child[0], a.child[1], a.child[2], a.child[3] if len(a.child) > 3 else None)
         return 0
 
-    work = OUT / f"n{a.notes}"
-    corpus = work / "notes"
-    work.mkdir(parents=True, exist_ok=True)
+    if a.growth:
+        return site_growth([int(n) for n in a.growth.split(",")], a.seed)
+
     t0 = time.perf_counter()
-    truth = gen_corpus.generate(corpus, a.notes, a.seed)
+    truth = None
+    if a.corpus:  # a copy: the serve measure saves edits into the vault it serves
+        source = Path(a.corpus).resolve()
+        work = OUT / f"corpus-{source.name}"
+        corpus = work / "notes"
+        if corpus.exists():
+            shutil.rmtree(corpus)
+        shutil.copytree(source, corpus)
+        a.notes = sum(1 for p in corpus.rglob("*") if p.suffix in (".md", ".txt"))
+        made = f"copied from {a.corpus}"
+    else:
+        work = OUT / f"n{a.notes}"
+        corpus = work / "notes"
+        truth = gen_corpus.generate(corpus, a.notes, a.seed)
+        made = "generated"
+    work.mkdir(parents=True, exist_ok=True)
     corpus_bytes = tree_size(corpus)
-    print(f"corpus: {a.notes} notes, {mb(corpus_bytes)}, generated in {time.perf_counter() - t0:.1f}s "
+    print(f"corpus: {a.notes} notes, {mb(corpus_bytes)}, {made} in {time.perf_counter() - t0:.1f}s "
           f"({corpus.relative_to(HERE.parent)})", flush=True)
     (work / "baseline.yml").write_text(BASELINE_YML.format(docs=json.dumps(str(corpus)),
                                                            site=json.dumps(str(work / "site-baseline"))),
@@ -422,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
 
     serve: dict[str, list[float]] = {}
     if not a.no_serve:
-        note = "topic-01/" + gen_corpus.note_stem(1) + ".md"
+        # The generated corpus: the note every earlier run edited, so runs compare.
+        note = "topic-01/" + gen_corpus.note_stem(1) + ".md" if truth else edited_note(corpus)
         kinds = ["llmnotes"] if a.no_baseline_serve else ["baseline", "llmnotes"]
         for kind in kinds:
             print(f"serve: {kind} edit-to-reload ...", flush=True)
@@ -471,8 +548,9 @@ def main(argv: list[str] | None = None) -> int:
     header = ("", "baseline", "llmnotes", "ratio", "target")
     for r in [header, *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-    print(f"core: {core['notes']} notes, {core['papers']} papers ({len(truth['arxiv'])} arXiv ids written), "
-          f"{core['events']} events ({len(truth['dated_lines'])} dated lines written)")
+    ids, lines = ((f" ({len(truth['arxiv'])} arXiv ids written)", f" ({len(truth['dated_lines'])} dated lines written)")
+                  if truth else ("", ""))
+    print(f"core: {core['notes']} notes, {core['papers']} papers{ids}, {core['events']} events{lines}")
     summary = [ln for ln in ours["log"].splitlines() if re.search(r"llmnotes", ln)]
     if summary:
         print("llmnotes log: " + summary[-1].strip())

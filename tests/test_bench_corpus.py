@@ -12,13 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build_site
+from conftest import REPO, build_site, write_notes
 
 from llmnotes import extract
 from llmnotes.kb import KnowledgeBase
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import gen_corpus
+import run as bench
 
 NOTES = 30
 
@@ -84,3 +85,16 @@ def test_build_of_generated_corpus_has_every_note_as_a_page(corpus, tmp_path):
         number = int(note.stem.split("-")[1])
         assert f"学习笔记 {number}<" in page.read_text(encoding="utf-8"), rel
     assert (site / "search" / "search_index.json").is_file()
+
+
+def test_bench_of_a_vault_edits_a_note_whose_title_it_can_change(tmp_path):
+    """`run.py --corpus VAULT` times a retitle by changing a note's first line: it must pick
+    a note whose first line is its "# title" (front matter would take the edit unseen)."""
+    write_notes(tmp_path, {"a/0.md": "---\ntitle: T\n---\n# T\n", "a/1.txt": "# not Markdown\n",
+                           "b/2.md": "# Two\n\ntext\n", "b/3.md": "# Three\n"})
+    assert bench.edited_note(tmp_path) == "b/2.md"
+    (tmp_path / "b" / "2.md").write_text("text first\n# Two\n", encoding="utf-8")
+    assert bench.edited_note(tmp_path) == "b/3.md"
+    (tmp_path / "b" / "3.md").unlink()
+    with pytest.raises(SystemExit, match="no note .* opens with"):
+        bench.edited_note(tmp_path)
