@@ -3,7 +3,7 @@
 
     .venv/bin/python benchmarks/run.py [--notes N] [--rounds N] [--no-serve] [--profile] [--memory-only]
     .venv/bin/python benchmarks/run.py --corpus VAULT     # a vault of your own (copied first) instead
-    .venv/bin/python benchmarks/run.py --growth 500,1000,2000,4000   # site size against notes
+    .venv/bin/python benchmarks/run.py --growth 1000,2000,4000,8000   # site size against notes
     BENCH_NOTES=2000 BENCH_ROUNDS=3 make bench
     BENCH_ZENSICAL=path/to/zensical make bench   # also time Zensical (pip install zensical, own venv)
 
