@@ -264,6 +264,11 @@ def _reloads(log_path: Path) -> int:
     return log_path.read_text(encoding="utf-8", errors="replace").count("Reloading browsers")
 
 
+def edit_marker(kind: str, i: int) -> str:
+    """The word the serve measure's i-th edit adds: found in the served page, nowhere else."""
+    return f"benchmarker{kind}{i}x{os.getpid()}"
+
+
 def serve_latency(kind: str, corpus: Path, work: Path, note: str, rounds: int = 3,
                   startup_timeout: float = 1800, edit: str = "body") -> list[float]:
     """Seconds from saving `note` to its served page showing the change, for each round.
@@ -294,7 +299,7 @@ def serve_latency(kind: str, corpus: Path, work: Path, note: str, rounds: int = 
             time.sleep(0.2)
         time.sleep(1.0)  # let the file watcher settle after the first build
         for i in range(rounds):
-            marker = f"benchmarker{kind}{i}x{os.getpid()}"
+            marker = edit_marker(kind, i)
             reloads = _reloads(log_path)
             started = time.perf_counter()
             if edit == "title":  # the first line is the note's "# title"
@@ -333,13 +338,20 @@ def print_profile(path: Path, limit: int = 25) -> None:
 
 
 def edited_note(corpus: Path) -> str:
-    """The note the serve measure edits: the first, in name order, that opens with its "# title"
-    (the title edit changes that line). Relative to the corpus, with "/"."""
-    for path in sorted(corpus.rglob("*.md")):
-        with path.open(encoding="utf-8", errors="replace") as f:
-            if f.readline().startswith("# "):
-                return path.relative_to(corpus).as_posix()
-    raise SystemExit(f"bench: no note in {corpus} opens with a '# title' line to edit")
+    """The note the serve measure retitles: the first, in name order, whose title the title
+    edit (a marker appended to its first line) changes, as llmnotes reads titles (front matter,
+    first heading, else the first line, shortened). Relative to the corpus, with "/"."""
+    from llmnotes.loader import parse_note, walk_vault
+
+    marker = edit_marker("llmnotes", 0)
+    for rel in sorted(walk_vault(corpus)[0]):
+        try:  # the measure writes the note back as UTF-8
+            first, _, rest = (corpus / rel).read_text(encoding="utf-8").partition("\n")
+        except UnicodeDecodeError:
+            continue
+        if marker in parse_note(rel, f"{first} {marker}\n{rest}".encode())[0].title:
+            return rel
+    raise SystemExit(f"bench: no note in {corpus} has a title its first line sets, to edit")
 
 
 # An added note may cost this much more than the notes before it did and still count as linear

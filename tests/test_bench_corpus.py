@@ -88,13 +88,16 @@ def test_build_of_generated_corpus_has_every_note_as_a_page(corpus, tmp_path):
 
 
 def test_bench_of_a_vault_edits_a_note_whose_title_it_can_change(tmp_path):
-    """`run.py --corpus VAULT` times a retitle by changing a note's first line: it must pick
-    a note whose first line is its "# title" (front matter would take the edit unseen)."""
-    write_notes(tmp_path, {"a/0.md": "---\ntitle: T\n---\n# T\n", "a/1.txt": "# not Markdown\n",
-                           "b/2.md": "# Two\n\ntext\n", "b/3.md": "# Three\n"})
-    assert bench.edited_note(tmp_path) == "b/2.md"
-    (tmp_path / "b" / "2.md").write_text("text first\n# Two\n", encoding="utf-8")
-    assert bench.edited_note(tmp_path) == "b/3.md"
+    """`run.py --corpus VAULT` times a retitle by adding a word to a note's first line: it must
+    pick a note whose title that line sets, whatever the note's kind (the seeds are .txt)."""
+    write_notes(tmp_path, {"a/0.md": "---\ntitle: T\n---\n# T\n",  # front matter names it
+                           "a/1.txt": "这一行很长" * 10 + "\n正文\n",  # a title cut short: the edit unseen
+                           "b/2.txt": "发展历程\n\n正文\n", "b/3.md": "# Three\n"})
+    assert bench.edited_note(tmp_path) == "b/2.txt"
+    (tmp_path / "b" / "2.txt").write_text("# 发展历程\n\n## 2022年\n", encoding="utf-8")
+    assert bench.edited_note(tmp_path) == "b/2.txt"  # a heading in a .txt note is its title too
+    (tmp_path / "b" / "2.txt").write_text("正文在前\n# 发展历程\n", encoding="utf-8")
+    assert bench.edited_note(tmp_path) == "b/3.md"  # the first heading names it, not line one
     (tmp_path / "b" / "3.md").unlink()
-    with pytest.raises(SystemExit, match="no note .* opens with"):
+    with pytest.raises(SystemExit, match="no note .* has a title its first line sets"):
         bench.edited_note(tmp_path)
